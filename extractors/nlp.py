@@ -1,0 +1,93 @@
+"""The spaCy pipeline: ``spacy.blank("en")`` plus rule components built from
+``extractors.patterns``. Nothing is downloaded; the pipeline is built once per
+process."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+from extractors import patterns
+
+
+def _matcher(vocab, families) -> Matcher:
+    matcher = Matcher(vocab)
+    for label, pattern in families:
+        matcher.add(label, [pattern])
+    return matcher
+
+
+@Language.factory("decision_triggers")
+def make_decision_triggers(nlp: Language, name: str):
+    matcher = _matcher(nlp.vocab, patterns.trigger_patterns())
+
+    def annotate(doc: Doc) -> Doc:
+        spans = [Span(doc, start, end, label=nlp.vocab.strings[key]) for key, start, end in matcher(doc)]
+        doc.spans["triggers"] = spans
+        return doc
+
+    return annotate
+
+
+@Language.factory("decision_kinds")
+def make_decision_kinds(nlp: Language, name: str):
+    matcher = _matcher(nlp.vocab, patterns.kind_patterns())
+
+    def annotate(doc: Doc) -> Doc:
+        doc.spans["kinds"] = [Span(doc, start, end, label=nlp.vocab.strings[key]) for key, start, end in matcher(doc)]
+        return doc
+
+    return annotate
+
+
+@lru_cache(maxsize=1)
+def trigger_nlp() -> Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("decision_triggers")
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def kind_nlp() -> Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("decision_kinds")
+    return nlp
+
+
+def match_trigger(text: str) -> tuple[str, int, str] | None:
+    """If ``text`` opens with a decision phrase: (strength, end offset in
+    characters, the phrase as written). Only matches at the very start count."""
+    doc = trigger_nlp()(text[:300])
+    best = None
+    for span in doc.spans["triggers"]:
+        if span.start != 0:
+            continue
+        if best is None or span.end > best.end or (span.end == best.end and span.label_ == "STRONG"):
+            best = span
+    if best is None:
+        return None
+    end = best.end_char
+    return best.label_, end, text[:end].rstrip(" :;,–—-")
+
+
+def classify_kind(clause: str, trigger: str) -> str:
+    """noted / approved / agreed / requested / recommended / other."""
+    doc = kind_nlp()(clause[:400])
+    lead = 1 if len(doc) and doc[0].lower_ in ("that", "to") else 0
+    candidates = []
+    for span in doc.spans["kinds"]:
+        label = span.label_
+        if label.endswith("@start"):
+            if span.start > lead:
+                continue
+            label = label.split("@")[0]
+        candidates.append((span.start, label))
+    if candidates:
+        return min(candidates)[1]
+    for word in reversed(trigger.lower().replace(":", " ").split()):
+        if word in patterns.TRIGGER_KINDS:
+            return patterns.TRIGGER_KINDS[word]
+    return "other"

@@ -1,0 +1,1 @@
+"""boardpapers: from board papers (PDF or text) to records in SQLite."""

@@ -1,0 +1,115 @@
+"""Records extracted from board papers, as stored in SQLite.
+
+Table and column names are a public contract (researchers' saved queries rely
+on them): add fields freely, never rename. Every record says where it came
+from: ``document_id`` and ``page`` (1-based) and, for PDFs, the ``bbox`` of the
+text it was read from, plus the pipeline version that produced it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def record_id(*parts: object) -> str:
+    """A short, stable id from a record's natural key, so that extracting the
+    same paper twice gives the same ids and re-ingesting is a no-op."""
+    key = json.dumps([("" if p is None else str(p)) for p in parts], ensure_ascii=False)
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+    table: ClassVar[str] = ""
+
+    def row(self) -> dict:
+        """The record as a row for sqlite-utils (lists and boxes as JSON)."""
+        row = self.model_dump()
+        for key, value in row.items():
+            if isinstance(value, (list, tuple, dict)):
+                row[key] = json.dumps(value, ensure_ascii=False)
+        return row
+
+
+class Provenance(Record):
+    document_id: str
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    pipeline_version: str = ""
+
+
+class DocumentRecord(Record):
+    table: ClassVar[str] = "documents"
+    id: str
+    filename: str
+    path: str
+    media_type: str
+    page_count: int
+    kind: str = "other"
+    title: str = ""
+    body: str | None = None
+    meeting_date: str | None = None
+    ingested_at: str = ""
+    pipeline_version: str = ""
+    size_bytes: int = 0
+    pages_without_text: list[int] = Field(default_factory=list)
+
+
+class Meeting(Record):
+    table: ClassVar[str] = "meetings"
+    id: str
+    body: str | None = None
+    date: str | None = None  # YYYY-MM-DD
+    start_time: str | None = None  # HH:MM
+    end_time: str | None = None
+    venue: str | None = None
+    chair: str | None = None
+    document_id: str = ""
+    page: int | None = None
+
+
+class MinuteItem(Provenance):
+    table: ClassVar[str] = "minute_items"
+    id: str
+    meeting_id: str | None = None
+    number: str
+    title: str
+    text: str = ""
+    agenda_item_ref: str | None = None
+
+
+ResolutionKind = Literal["noted", "approved", "agreed", "requested", "recommended", "other"]
+
+
+class Resolution(Provenance):
+    table: ClassVar[str] = "resolutions"
+    id: str
+    meeting_id: str | None = None
+    body: str | None = None
+    meeting_date: str | None = None
+    minute_number: str | None = None
+    item_title: str | None = None
+    clause: str = ""
+    text: str
+    kind: ResolutionKind = "other"
+    trigger: str = ""
+    preamble: str = ""
+    minute_item_id: str | None = None
+
+
+class Extraction(BaseModel):
+    """Everything extracted from one document, ready to store in one transaction."""
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    document: DocumentRecord
+    records: list[Record] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+    def by_table(self) -> dict[str, list[Record]]:
+        tables: dict[str, list[Record]] = {}
+        for record in self.records:
+            tables.setdefault(record.table, []).append(record)
+        return tables
