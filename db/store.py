@@ -1,0 +1,165 @@
+"""The SQLite store, through sqlite-utils.
+
+One transaction per document: a document and all of its records land
+together, or nothing does. Record ids are hashes of natural keys, so storing
+the same extraction twice changes nothing and is reported as "unchanged".
+Table and column names are a public contract: add columns, never rename.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+
+from pipeline.errors import DatabaseError
+from schemas.records import Extraction
+
+SCHEMA_VERSION = 1
+DEFAULT_DB = "db/boardpapers.db"
+
+# Column order and types for every table, so that an empty database already
+# has the full public shape (Datasette, exports and saved queries rely on it).
+TABLES: dict[str, dict[str, type]] = {
+    "documents": {
+        "id": str, "filename": str, "path": str, "media_type": str, "page_count": int, "kind": str,
+        "title": str, "body": str, "meeting_date": str, "ingested_at": str, "pipeline_version": str,
+        "size_bytes": int, "pages_without_text": str,
+    },
+    "meetings": {
+        "id": str, "body": str, "date": str, "start_time": str, "end_time": str, "venue": str,
+        "chair": str, "document_id": str, "page": int,
+    },
+    "minute_items": {
+        "id": str, "meeting_id": str, "number": str, "title": str, "text": str, "document_id": str,
+        "page": int, "agenda_item_ref": str, "bbox": str, "pipeline_version": str,
+    },
+    "resolutions": {
+        "id": str, "meeting_id": str, "body": str, "meeting_date": str, "minute_number": str,
+        "item_title": str, "clause": str, "text": str, "kind": str, "trigger": str, "document_id": str,
+        "page": int, "preamble": str, "minute_item_id": str, "bbox": str, "pipeline_version": str,
+    },
+}
+FOREIGN_KEYS = {
+    "minute_items": [("meeting_id", "meetings", "id"), ("document_id", "documents", "id")],
+    "resolutions": [("meeting_id", "meetings", "id"), ("document_id", "documents", "id"),
+                    ("minute_item_id", "minute_items", "id")],
+}
+# Record tables whose rows belong to one document (deleted with it).
+DOCUMENT_TABLES = ["resolutions", "minute_items"]
+FTS = {"resolutions": ["text", "item_title"]}
+
+
+@dataclass
+class StoreResult:
+    status: str  # "new" | "replaced" | "unchanged"
+    new: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+    removed: dict[str, int] = field(default_factory=dict)
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) a boardpapers database with its full schema."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite_utils.Database(path)
+        db.execute("PRAGMA busy_timeout = 30000")
+        db.enable_wal()
+        ensure_schema(db)
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"cannot open the database ({exc})", path=str(path),
+                            hint="check the path, or move the file aside and re-ingest") from None
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    with db.atomic():
+        for name, columns in TABLES.items():
+            table = db[name]
+            if not table.exists():
+                table.create(columns, pk="id", foreign_keys=FOREIGN_KEYS.get(name))
+            else:
+                missing = {c: t for c, t in columns.items() if c not in table.columns_dict}
+                for column, kind in missing.items():
+                    table.add_column(column, kind)
+        for name in ("minute_items", "resolutions"):
+            for column in ("document_id", "meeting_id"):
+                db[name].create_index([column], if_not_exists=True)
+        db["documents"].create_index(["path"], if_not_exists=True)
+        db.execute("CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value TEXT)")
+        db.execute("INSERT OR REPLACE INTO _meta (key, value) VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+    for name, columns in FTS.items():
+        if not db[name].detect_fts():
+            db[name].enable_fts(columns, create_triggers=True, tokenize="porter")
+
+
+def is_unchanged(db: sqlite_utils.Database, doc_id: str, path: str, pipeline_version: str) -> bool:
+    """The same bytes, at the same path, read by the same pipeline version."""
+    rows = list(db.query("SELECT path, pipeline_version FROM documents WHERE id = ?", [doc_id]))
+    return bool(rows) and rows[0]["pipeline_version"] == pipeline_version and rows[0]["path"] == path
+
+
+def store_extraction(db: sqlite_utils.Database, extraction: Extraction) -> StoreResult:
+    """Replace whatever the database holds for this document (and for an older
+    version of the file at the same path) with ``extraction``, atomically."""
+    document = extraction.document
+    tables = extraction.by_table()
+    result = StoreResult(status="new")
+    with db.atomic():
+        stale = [row["id"] for row in db.query(
+            "SELECT id FROM documents WHERE id = ? OR path = ?", [document.id, document.path])]
+        if stale:
+            result.status = "replaced"
+        existing: dict[str, set[str]] = {}
+        marks = ",".join("?" * len(stale))
+        for name in DOCUMENT_TABLES:
+            ids = set()
+            if stale:
+                ids = {r["id"] for r in db.query(f"SELECT id FROM {name} WHERE document_id IN ({marks})", stale)}
+                db.execute(f"DELETE FROM {name} WHERE document_id IN ({marks})", stale)
+            existing[name] = ids
+        if stale:
+            existing["meetings"] = {r["id"] for r in db.query(
+                f"SELECT id FROM meetings WHERE document_id IN ({marks})", stale)}
+            db.execute(f"DELETE FROM documents WHERE id IN ({marks})", stale)
+            _delete_orphan_meetings(db)
+        db["documents"].insert(document.row(), pk="id", replace=True)
+        for name, records in tables.items():
+            rows = [record.row() for record in records]
+            before = existing.get(name, set())
+            ids = {row["id"] for row in rows}
+            result.new[name] = len(ids - before)
+            result.unchanged[name] = len(ids & before)
+            result.removed[name] = len(before - ids)
+            db[name].insert_all(rows, pk="id", replace=True, alter=True)
+        for name in DOCUMENT_TABLES:
+            if name not in tables and existing.get(name):
+                result.removed[name] = len(existing[name])
+    return result
+
+
+def _delete_orphan_meetings(db: sqlite_utils.Database) -> None:
+    db.execute(
+        "DELETE FROM meetings WHERE document_id NOT IN (SELECT id FROM documents) "
+        "AND id NOT IN (SELECT meeting_id FROM resolutions WHERE meeting_id IS NOT NULL) "
+        "AND id NOT IN (SELECT meeting_id FROM minute_items WHERE meeting_id IS NOT NULL)"
+    )
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def counts(db: sqlite_utils.Database) -> dict[str, int]:
+    return {name: db[name].count for name in TABLES}
+
+
+def document_record_counts(db: sqlite_utils.Database, doc_id: str) -> dict[str, int]:
+    """Rows per record table that belong to one document."""
+    out = {name: db.execute(f"SELECT count(*) FROM {name} WHERE document_id = ?", [doc_id]).fetchone()[0]
+           for name in DOCUMENT_TABLES}
+    out["meetings"] = db.execute("SELECT count(*) FROM meetings WHERE document_id = ?", [doc_id]).fetchone()[0]
+    return out

@@ -1,0 +1,134 @@
+"""The ``boardpapers`` command: a thin layer over the library.
+
+Each command parses its options, calls one library function and turns the
+project's errors into one-line messages that say how to fix the problem.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+import yaml
+
+from db.store import DEFAULT_DB
+from pipeline.errors import BoardPapersError
+
+db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True,
+                         type=click.Path(dir_okay=False), help="SQLite database file.")
+
+
+@click.group()
+@click.version_option(package_name="boardpapers")
+def main() -> None:
+    """Turn board papers (agenda packs, minutes, reports) into a searchable database."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@db_option
+@click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Refuse PDFs with more pages than this.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=None, help="Refuse files larger than this.")
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: on a terminal).")
+def ingest(paths, db_path, max_pages, max_bytes, progress) -> None:
+    """Read PDF, .txt and .md files (folders recursively) into the database.
+
+    Re-running is safe: unchanged files are skipped, changed files replace
+    their old records. Exits with status 1 if any file failed.
+    """
+    from tqdm import tqdm
+
+    from pipeline.ingest import find_input_files, ingest as run_ingest
+
+    files = find_input_files(paths)
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = tqdm(total=len(files), unit="file", disable=not show or len(files) < 2, file=sys.stderr)
+    try:
+        report = run_ingest(files, db_path, max_pages=max_pages, max_bytes=max_bytes,
+                            on_file=lambda outcome: bar.update(1))
+    except BoardPapersError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        bar.close()
+    for line in report.summary_lines():
+        click.echo(line)
+    if report.failed:
+        sys.exit(1)
+
+
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; 0.0.0.0 publishes to the network.")
+@click.option("--port", default=8001, show_default=True, type=int)
+def serve(db_path, host, port) -> None:
+    """Start Datasette on the database with the project's configuration."""
+    from pipeline.export import metadata
+
+    path = Path(db_path)
+    if not path.exists():
+        raise click.ClickException(f"{db_path}: no database here (run `boardpapers ingest PATH...` first)")
+    config = metadata()
+    # The configuration is written for a database named "boardpapers"; Datasette
+    # names a database after its file, so rename the section to match.
+    config = {**config, "databases": {path.stem: config["databases"]["boardpapers"]}}
+    with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False, encoding="utf-8") as handle:
+        yaml.safe_dump(config, handle, allow_unicode=True)
+    command = [sys.executable, "-m", "datasette", "serve", str(path), "--metadata", handle.name,
+               "--host", host, "--port", str(port), "--setting", "default_page_size", "50"]
+    click.echo(f"Serving {db_path} at http://{host}:{port}/", err=True)
+    try:
+        sys.exit(subprocess.call(command))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        Path(handle.name).unlink(missing_ok=True)
+
+
+@main.group()
+def export() -> None:
+    """Write records as CSV or JSON for scripts."""
+
+
+@export.command("resolutions")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write to this file instead of standard output.")
+def export_resolutions_command(db_path, fmt, output) -> None:
+    """Every resolution with its meeting, minute, clause, document and page."""
+    from pipeline.export import export_resolutions
+
+    try:
+        text = export_resolutions(db_path, fmt)
+    except BoardPapersError as exc:
+        raise click.ClickException(str(exc)) from None
+    if output:
+        Path(output).write_text(text, encoding="utf-8", newline="")
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command("eval")
+@click.option("--no-real", is_flag=True, help="Skip the real papers in ../shared/real.")
+@click.option("-v", "--verbose", is_flag=True, help="List missed and extra records.")
+@click.option("--min-f1", type=float, default=None, help="Exit with status 1 if any seed F1 is below this.")
+def eval_command(no_real, verbose, min_f1) -> None:
+    """Precision, recall and F1 against hand-checked expected records."""
+    from pipeline.evaluate import evaluate, report_lines
+
+    results = evaluate(include_real=not no_real)
+    for line in report_lines(results, verbose=verbose):
+        click.echo(line)
+    if min_f1 is not None:
+        low = [(g, t, s.f1) for g, tables in results["groups"].items() if g.startswith("seed")
+               for t, s in tables.items() if s.f1 < min_f1]
+        if low:
+            for group, table, f1 in low:
+                click.echo(f"below target: {group} {table} F1 {f1:.3f} < {min_f1}", err=True)
+            sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

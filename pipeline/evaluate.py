@@ -1,0 +1,154 @@
+"""Accuracy against hand-checked expected records.
+
+Expected records live in ``corpus/expected/*.json`` (the seed papers: each is
+checked against the text file and against the PDF typeset from it) and in
+``corpus/expected/real/*.json`` (real council PDFs from ``../shared/real``,
+evaluated when that folder is present). They were written by reading the
+papers, never from the extractor's output.
+
+A predicted record matches an expected one when their keys are equal after
+normalising case, quotes, dashes, spacing and a leading "That" (so a clause
+read from a PDF and from a text dump compare alike). Matching is one-to-one.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.ingest import extract
+from pipeline.reader import read_document
+from schemas.records import MinuteItem, Resolution
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "corpus"
+SHARED = REPO.parent / "shared"
+
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
+
+
+def normalise(text: str | None) -> str:
+    text = (text or "").translate(_QUOTES).lower()
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"^(?:that|to)\s+", "", text)
+    text = re.sub(r"(?:[\s;,.:]+(?:and|or))?[\s;,.:]*$", "", text)
+    return text
+
+
+def resolution_key(record: dict) -> tuple:
+    return (str(record.get("minute_number") or ""), (record.get("clause") or "").lower(), normalise(record.get("text")))
+
+
+def item_key(record: dict) -> tuple:
+    return (str(record.get("number") or ""), normalise(record.get("title")))
+
+
+@dataclass
+class Score:
+    expected: int = 0
+    predicted: int = 0
+    matched: int = 0
+    missed: list = field(default_factory=list)
+    extra: list = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.predicted if self.predicted else (1.0 if not self.expected else 0.0)
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.expected if self.expected else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, other: "Score") -> None:
+        self.expected += other.expected
+        self.predicted += other.predicted
+        self.matched += other.matched
+        self.missed += other.missed
+        self.extra += other.extra
+
+
+def score(expected: list[dict], predicted: list[dict], key) -> Score:
+    want = Counter(key(r) for r in expected)
+    got = Counter(key(r) for r in predicted)
+    matched = sum((want & got).values())
+    return Score(expected=sum(want.values()), predicted=sum(got.values()), matched=matched,
+                 missed=sorted((want - got).elements()), extra=sorted((got - want).elements()))
+
+
+@dataclass
+class CaseResult:
+    name: str
+    scores: dict[str, Score]
+    kind_agreement: tuple[int, int] = (0, 0)  # (same kind, matched)
+
+
+def evaluate_file(path: Path, expected: dict) -> CaseResult:
+    doc = read_document(path)
+    records = extract(doc).records
+    resolutions = [r.model_dump() for r in records if isinstance(r, Resolution)]
+    items = [r.model_dump() for r in records if isinstance(r, MinuteItem)]
+    scores = {
+        "resolutions": score(expected.get("resolutions", []), resolutions, resolution_key),
+        "minute_items": score(expected.get("minute_items", []), items, item_key),
+    }
+    kinds = {resolution_key(r): r.get("kind") for r in expected.get("resolutions", [])}
+    matched = [r for r in resolutions if resolution_key(r) in kinds]
+    same = sum(1 for r in matched if r["kind"] == kinds[resolution_key(r)])
+    return CaseResult(name=path.name, scores=scores, kind_agreement=(same, len(matched)))
+
+
+def cases(include_real: bool = True) -> list[tuple[str, Path, dict]]:
+    """(group, input file, expected) for every evaluation case that is present."""
+    out = []
+    for expected_path in sorted((CORPUS / "expected").glob("*.json")):
+        expected = json.loads(expected_path.read_text(encoding="utf-8"))
+        stem = expected_path.stem
+        for group, path in (("seed text", CORPUS / "text" / f"{stem}.txt"), ("seed PDF", CORPUS / "pdf" / f"{stem}.pdf")):
+            if path.exists():
+                out.append((group, path, expected))
+    if include_real and (SHARED / "real").is_dir():
+        for expected_path in sorted((CORPUS / "expected" / "real").glob("*.json")):
+            expected = json.loads(expected_path.read_text(encoding="utf-8"))
+            path = SHARED / expected["source"]
+            if path.exists():
+                out.append(("real", path, expected))
+    return out
+
+
+def evaluate(include_real: bool = True) -> dict[str, dict[str, Score]]:
+    """Scores per group ("seed text", "seed PDF", "real") and record type,
+    plus the per-file results under the key "files"."""
+    groups: dict[str, dict[str, Score]] = {}
+    files: list[tuple[str, CaseResult]] = []
+    for group, path, expected in cases(include_real):
+        result = evaluate_file(path, expected)
+        files.append((group, result))
+        for table, s in result.scores.items():
+            groups.setdefault(group, {}).setdefault(table, Score()).add(s)
+    return {"groups": groups, "files": files}
+
+
+def report_lines(results: dict, verbose: bool = False) -> list[str]:
+    lines = [f"{'group':<10} {'record type':<13} {'expected':>8} {'found':>6} {'matched':>7} {'P':>6} {'R':>6} {'F1':>6}"]
+    for group, tables in results["groups"].items():
+        for table, s in tables.items():
+            lines.append(f"{group:<10} {table:<13} {s.expected:>8} {s.predicted:>6} {s.matched:>7} "
+                         f"{s.precision:>6.3f} {s.recall:>6.3f} {s.f1:>6.3f}")
+    lines.append("")
+    lines.append("per file (resolutions found / expected, F1; kind agreement on matched):")
+    for group, result in results["files"]:
+        s = result.scores["resolutions"]
+        same, total = result.kind_agreement
+        lines.append(f"  [{group}] {result.name}: {s.predicted} found / {s.expected} expected, F1 {s.f1:.3f}; "
+                     f"kind {same}/{total}")
+        if verbose:
+            lines.extend(f"      missed: {k}" for k in s.missed)
+            lines.extend(f"      extra:  {k}" for k in s.extra)
+    return lines

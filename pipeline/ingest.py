@@ -1,0 +1,188 @@
+"""Ingest: files in, records stored, a report out.
+
+``ingest(paths, db_path)`` reads each file, runs the extractors and stores the
+records of each document in its own transaction. An unchanged file (same
+bytes, same path, same pipeline version) is recognised by its hash and not
+parsed again. A file that fails is reported by name with what to do; the
+others are still ingested and the database is untouched for the failed one.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from db import store
+from extractors import run_extractors
+from extractors.textutil import find_date
+from pipeline.errors import BoardPapersError
+from pipeline.reader import SUPPORTED_SUFFIXES, file_sha256, read_document
+from pipeline.version import PIPELINE_VERSION
+from schemas.parsed import ParsedDocument
+from schemas.records import DocumentRecord, Extraction, Meeting, Record
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    status: str  # new | replaced | unchanged | failed
+    pages: int = 0
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    new: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class IngestReport:
+    files: list[FileOutcome] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.status == "failed"]
+
+    @property
+    def pages(self) -> int:
+        return sum(f.pages for f in self.files)
+
+    def totals(self, kind: str) -> Counter:
+        total: Counter = Counter()
+        for outcome in self.files:
+            total.update(getattr(outcome, kind))
+        return total
+
+    def summary_lines(self) -> list[str]:
+        statuses = Counter(f.status for f in self.files)
+        read = len(self.files) - statuses["failed"]
+        lines = [f"{read} file(s) read, {self.pages} page(s): "
+                 + ", ".join(f"{statuses[s]} {s}" for s in ("new", "replaced", "unchanged") if statuses[s])]
+        new, unchanged = self.totals("new"), self.totals("unchanged")
+        for table in store.TABLES:
+            if table == "documents" or not (new[table] or unchanged[table]):
+                continue
+            lines.append(f"  {table}: {new[table]} new, {unchanged[table]} unchanged")
+        for outcome in self.files:
+            for warning in outcome.warnings:
+                lines.append(f"warning: {outcome.path}: {warning}")
+        if self.failed:
+            lines.append(f"{len(self.failed)} file(s) failed:")
+            lines.extend(f"  {f.error}" for f in self.failed)
+        return lines
+
+
+def find_input_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named directly (any type: unsupported ones fail with a message)
+    and, for folders, every PDF, .txt and .md file below them, sorted."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*")
+                                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")))
+        else:
+            found.append(path)
+    return found
+
+
+def extract(doc: ParsedDocument, version: str = PIPELINE_VERSION) -> Extraction:
+    """Run every extractor over a parsed document and describe the document."""
+    records = run_extractors(doc, version)
+    meetings = [r for r in records if isinstance(r, Meeting)]
+    kind = _document_kind(doc, records)
+    body, meeting_date = _document_meeting(doc, meetings, kind)
+    document = DocumentRecord(
+        id=doc.id, filename=doc.filename, path=doc.path, media_type=doc.media_type,
+        page_count=doc.page_count, kind=kind, title=doc.title, body=body, meeting_date=meeting_date,
+        ingested_at=store.now_iso(), pipeline_version=version,
+        size_bytes=Path(doc.path).stat().st_size if Path(doc.path).exists() else 0,
+        pages_without_text=doc.pages_without_text,
+    )
+    warnings = []
+    if doc.pages_without_text:
+        pages = ", ".join(map(str, doc.pages_without_text[:10]))
+        warnings.append(f"page(s) {pages} have no text layer (scanned) and were not read; run OCR to include them")
+    return Extraction(document=document, records=records, warnings=warnings)
+
+
+_AGENDA = re.compile(r"^\s*agenda\s*$", re.I)
+
+
+def _document_kind(doc: ParsedDocument, records: list[Record]) -> str:
+    first_page = doc.pages[0].body_lines[:15] if doc.pages else []
+    has_agenda = any(_AGENDA.match(line.text) for line in first_page)
+    meetings = [r for r in records if isinstance(r, Meeting)]
+    if meetings:
+        starts_on_first_page = any(m.page == doc.pages[0].number for m in meetings)
+        if has_agenda or not starts_on_first_page:
+            return "agenda_pack"
+        return "minutes"
+    if has_agenda:
+        return "agenda"
+    text = " ".join(line.text for line in doc.body_lines()[:200]).lower()
+    if "recommendation" in text or "purpose of" in text or "report of" in text:
+        return "report"
+    return "other"
+
+
+def _document_meeting(doc: ParsedDocument, meetings: list[Meeting], kind: str) -> tuple[str | None, str | None]:
+    """The body and meeting date the document is for: for minutes, the minuted
+    meeting; for packs and reports, the first date on the first page."""
+    if kind == "minutes" and meetings:
+        return meetings[0].body, meetings[0].date
+    lines = [line.text for line in doc.pages[0].body_lines[:12]] if doc.pages else []
+    date = next((found[0] for text in lines if (found := find_date(text))), None)
+    body = meetings[0].body if meetings else None
+    return body, date
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    db_path: str | Path = store.DEFAULT_DB,
+    *,
+    max_pages: int | None = None,
+    max_bytes: int | None = None,
+    on_file: Callable[[FileOutcome], None] | None = None,
+) -> IngestReport:
+    """Ingest files and folders into the database at ``db_path``."""
+    db = store.open_db(db_path)
+    report = IngestReport()
+    try:
+        for path in find_input_files(paths):
+            outcome = ingest_file(db, path, max_pages=max_pages, max_bytes=max_bytes)
+            report.files.append(outcome)
+            if on_file:
+                on_file(outcome)
+    finally:
+        db.close()
+    return report
+
+
+def ingest_file(db, path: Path, *, max_pages: int | None = None, max_bytes: int | None = None) -> FileOutcome:
+    shown = str(path)
+    try:
+        if not path.is_file():
+            raise BoardPapersError("no such file or folder", path=shown)
+        doc_id = file_sha256(path)
+        resolved = str(path.resolve())
+        if store.is_unchanged(db, doc_id, resolved, PIPELINE_VERSION):
+            counts = store.document_record_counts(db, doc_id)
+            pages = db.execute("SELECT page_count FROM documents WHERE id = ?", [doc_id]).fetchone()[0]
+            return FileOutcome(path=shown, status="unchanged", pages=pages,
+                               unchanged={k: v for k, v in counts.items() if v})
+        doc = read_document(path, max_pages=max_pages, max_bytes=max_bytes, doc_id=doc_id)
+        doc.path = resolved
+        extraction = extract(doc)
+        result = store.store_extraction(db, extraction)
+        return FileOutcome(path=shown, status=result.status, pages=doc.page_count, warnings=extraction.warnings,
+                           new=result.new, unchanged=result.unchanged)
+    except BoardPapersError as exc:
+        if exc.path is None:
+            exc.path = shown
+        return FileOutcome(path=shown, status="failed", error=str(exc))
+    except (OSError, ValueError, RuntimeError, RecursionError, MemoryError) as exc:
+        # Anything else a hostile or broken file can provoke is still reported
+        # by name; the document's transaction has been rolled back.
+        return FileOutcome(path=shown, status="failed",
+                           error=f"{shown}: could not be ingested ({type(exc).__name__}: {exc}) — please report this file")
