@@ -222,7 +222,7 @@ def _find_items(lines: list[Line]) -> list[_Item]:
         bold = [c for c in candidates if lines[c[0]].starts_bold and lines[c[0]].bold]
         chosen = _longest_run(bold if len(bold) >= 2 else candidates, lines)
     else:
-        chosen = _longest_run([c for c in candidates if _is_block_start(lines, c[0])], lines)
+        chosen = _longest_run(candidates, lines)
     items = []
     for index, title, extra, ref in _with_continuations(lines, chosen):
         items.append(_Item(number=chosen_number(chosen, index), title=title, start=index, heading_lines=extra, agenda_ref=ref))
@@ -235,20 +235,35 @@ def chosen_number(chosen: list[tuple[int, str, str]], index: int) -> str:
     return next(num for i, num, _ in chosen if i == index)
 
 
+def _heading_weight(lines: list[Line], index: int, title: str) -> int:
+    """How much a candidate looks like a heading rather than a numbered paragraph."""
+    weight = 1
+    if len(title.split()) <= 14:
+        weight += 1
+    if _is_block_start(lines, index):
+        weight += 1
+    nxt = index + 1
+    if nxt >= len(lines) or lines[nxt].after_break or _AGENDA_REF.match(lines[nxt].text.strip()):
+        weight += 1
+    return weight
+
+
 def _longest_run(candidates: list[tuple[int, str, str]], lines: list[Line]) -> list[tuple[int, str, str]]:
-    """The longest chain of headings whose numbers increase by 1 to 3: minute
-    numbers run through a meeting, numbered paragraphs restart in each item."""
+    """The best chain of headings whose numbers increase by 1 to 3: minute
+    numbers run through a meeting while numbered paragraphs restart in each
+    item, and headings stand apart from the text around them."""
     if not candidates:
         return []
-    best_len = [1] * len(candidates)
+    weights = [_heading_weight(lines, i, title) for i, _, title in candidates]
+    best = list(weights)
     prev = [-1] * len(candidates)
     for j, (_, num_j, _) in enumerate(candidates):
         for i in range(j):
             step = _number_value(num_j) - _number_value(candidates[i][1])
-            if 1 <= step <= 3 and best_len[i] + 1 > best_len[j]:
-                best_len[j] = best_len[i] + 1
+            if 1 <= step <= 3 and best[i] + weights[j] > best[j]:
+                best[j] = best[i] + weights[j]
                 prev[j] = i
-    end = max(range(len(candidates)), key=lambda k: (best_len[k], -k))
+    end = max(range(len(candidates)), key=lambda k: (best[k], -k))
     chain = []
     while end != -1:
         chain.append(candidates[end])
@@ -344,7 +359,7 @@ def _is_subitem_heading(lines: list[Line], i: int) -> str | None:
 
 def _find_blocks(lines: list[Line], item: _Item) -> list[_Block]:
     blocks: list[_Block] = []
-    i = item.start + item.heading_lines if item.start >= 0 else 0
+    i = body_start = item.start + item.heading_lines if item.start >= 0 else 0
     subitem = None
     while i < item.end:
         first = i
@@ -354,7 +369,8 @@ def _find_blocks(lines: list[Line], item: _Item) -> list[_Block]:
             subitem = sub
             i += 1
             continue
-        found = _trigger_at(line) if _is_block_start(lines, i) or line.text.lstrip()[:8].isupper() else None
+        opens_block = i == body_start or _is_block_start(lines, i) or line.text.lstrip()[:8].isupper()
+        found = _trigger_at(line) if opens_block else None
         if not found:
             i += 1
             continue
@@ -424,7 +440,7 @@ def _collect_clauses(lines: list[Line], j: int, end: int, block: _Block, remaind
                               or sub_label is not None and _follows(sub_label, lab)):
                 sub_label = lab
                 clauses[-1][1].append(line)  # a list inside the clause
-            elif clauses and not starts_block:
+            elif clauses and current_label is not None and not starts_block:
                 clauses[-1][1].append(line)
             else:
                 break
