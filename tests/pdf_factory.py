@@ -1,0 +1,66 @@
+"""Small PDFs made at test time with reportlab: one per reader quirk."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+
+def minutes_across_pages(path: Path) -> Path:
+    """Minutes whose resolution crosses a page break, under a running header
+    and above a page-number footer, with bold item headings."""
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    width, height = A4
+
+    def furniture(number: int) -> None:
+        c.setFont("Helvetica", 8)
+        c.drawString(60, height - 30, "Example Board – 4 September 2017")
+        c.drawCentredString(width / 2, 30, str(number))
+
+    y = height - 80
+    c.setFont("Helvetica-Bold", 12)
+    c.drawString(60, y, "Minutes of a meeting of the Example Board held at Town Hall on Monday, 4 September 2017.")
+    lines = [("b", "20. Performance Report."), ("", "The Board considered the report."), ("", ""),
+             ("b", "RESOLVED"), ("", ""), ("", "a) That the report be noted;"), ("", ""),
+             ("", "b) That the Director be requested to carry out a further review of")]
+    furniture(1)
+    for style, text in lines:
+        y -= 16
+        c.setFont("Helvetica-Bold" if style else "Helvetica", 11)
+        c.drawString(60, y, text)
+    c.showPage()
+    furniture(2)
+    y = height - 80
+    for style, text in [("", "the figures and report back."), ("", ""), ("b", "21. Date of next meeting.")]:
+        y -= 16
+        c.setFont("Helvetica-Bold" if style else "Helvetica", 11)
+        c.drawString(60, y, text)
+    c.showPage()
+    furniture(3)
+    c.setFont("Helvetica", 11)
+    c.drawString(60, height - 96, "The Board noted the dates.")
+    c.showPage()
+    c.save()
+    return path
+
+
+def scanned(path: Path) -> Path:
+    """A page that is only an image: no text layer."""
+    from reportlab.lib.utils import ImageReader
+    from PIL import Image
+
+    image = Image.new("RGB", (200, 100), "white")
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    c.drawImage(ImageReader(image), 50, 500, width=400, height=200)
+    c.showPage()
+    c.save()
+    return path
+
+
+def encrypted(path: Path) -> Path:
+    c = canvas.Canvas(str(path), pagesize=A4, encrypt="secret", invariant=1)
+    c.drawString(60, 700, "RESOLVED that this is secret.")
+    c.showPage()
+    c.save()
+    return path
