@@ -62,6 +62,8 @@ class _Block:
     clauses: list[tuple[str, list[Line]]] = field(default_factory=list)
     subitem: str | None = None
     span: tuple[int, int] = (0, 0)  # line indices [first, end) in the region
+    # Lists inside clauses: clause index -> [(label, index of its first line)].
+    sublists: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
 
 
 def extract_minutes(doc: ParsedDocument, pipeline_version: str = "") -> list[Record]:
@@ -156,7 +158,7 @@ def _extract_region(doc: ParsedDocument, lines: list[Line], version: str) -> lis
                     id=record_id(doc.id, meeting_id, item.number, title, label, normalise_space(text).lower()),
                     meeting_id=meeting_id, body=meeting.body, meeting_date=meeting.date,
                     minute_number=item.number, item_title=title, clause=label, text=text,
-                    kind=classify_kind(text, trigger), trigger=trigger, preamble=block.preamble,
+                    kind=classify_kind(text, trigger, block.preamble), trigger=trigger, preamble=block.preamble,
                     minute_item_id=item_id, document_id=doc.id, page=clause_lines[0].page_number,
                     bbox=_bbox(clause_lines), pipeline_version=version,
                 ))
@@ -370,7 +372,7 @@ def _find_blocks(lines: list[Line], item: _Item) -> list[_Block]:
             i += 1
             continue
         opens_block = i == body_start or _is_block_start(lines, i) or line.text.lstrip()[:8].isupper()
-        found = _trigger_at(line) if opens_block else None
+        found = _trigger_at(line) if opens_block else _sentence_trigger(line)
         if not found:
             i += 1
             continue
@@ -378,14 +380,60 @@ def _find_blocks(lines: list[Line], item: _Item) -> list[_Block]:
         block = _Block(trigger=("~" if strength == "WEAK" else "") + phrase, subitem=subitem)
         remainder = line.text.strip()[end:].lstrip(" :;,–—-\t").rstrip()
         if strength == "WEAK":
-            block.trigger = "~" + phrase
             i = _collect_sentence(lines, i, item.end, block, remainder)
         else:
-            i = _collect_clauses(lines, i + 1, item.end, block, remainder, line)
+            label = _leading_clause_number(lines, body_start, i)
+            i = _collect_clauses(lines, i + 1, item.end, block, remainder, line, label)
         if block.clauses:
             block.span = (first, i)
+            _expand_group_headings(block)
             blocks.append(block)
     return blocks
+
+
+def _expand_group_headings(block: _Block) -> None:
+    """"2. Residents Parking" followed by "a. Approve …", "b. Approved …": the
+    numbered line is a heading and the lettered items are the decisions,
+    labelled "2a", "2b"."""
+    expanded: list[tuple[str, list[Line]]] = []
+    for index, (label, clause_lines) in enumerate(block.clauses):
+        subs = block.sublists.get(index, [])
+        heading = clause_lines[0].text.strip()
+        if label and subs and subs[0][1] == 1 and len(heading.split()) <= 10 and not heading.endswith(_SENTENCE_END):
+            bounds = [start for _, start in subs] + [len(clause_lines)]
+            for (sub, start), stop in zip(subs, bounds[1:]):
+                first = clause_lines[start]
+                part = [_with_text(first, _CLAUSE_LABEL.sub("", first.text.strip(), count=1))] + clause_lines[start + 1:stop]
+                expanded.append((f"{label}{sub}", part))
+        else:
+            expanded.append((label, clause_lines))
+    block.clauses = expanded
+
+
+def _leading_clause_number(lines: list[Line], body_start: int, i: int) -> str | None:
+    """"1. It was APPROVED that …": the number labels the decision (it repeats
+    the recommendation's number), unless the item's paragraphs are numbered
+    and this is just the next paragraph ("3. RESOLVED that …" after 1. and 2.)."""
+    match = re.match(r"^\(?(\d{1,2})\)?[.)]?\s", lines[i].text.strip())
+    if not match:
+        return None
+    number = int(match.group(1))
+    previous = re.compile(rf"^\(?{number - 1}\)?[.)]?\s")
+    if number > 1 and any(previous.match(l.text.strip()) for l in lines[body_start:i]):
+        return None
+    return str(number)
+
+
+def _sentence_trigger(line: Line) -> tuple[str, int, str] | None:
+    """A weak trigger that opens a sentence in mid-line ("… agree to this
+    paper. The Board were in agreement with this proposal.")."""
+    text = line.text.strip()
+    for match in re.finditer(r"[.;]\s+(?=[A-Z])", text):
+        found = match_trigger(text[match.end():])
+        if found and found[0] == "WEAK":
+            strength, end, phrase = found
+            return strength, match.end() + end, phrase
+    return None
 
 
 def _collect_sentence(lines, i, end, block, remainder) -> int:
@@ -405,12 +453,17 @@ def _with_text(line: Line, text: str) -> Line:
                 bottom=line.bottom, fontname=line.fontname, size=line.size, bold=line.bold)
 
 
-def _collect_clauses(lines: list[Line], j: int, end: int, block: _Block, remainder: str, trigger_line: Line) -> int:
+def _collect_clauses(lines: list[Line], j: int, end: int, block: _Block, remainder: str,
+                     trigger_line: Line, lead_label: str | None = None) -> int:
     clauses = block.clauses
     first_label: str | None = None
     current_label: str | None = None
     sub_label: str | None = None  # the last label of a list inside a clause
-    if remainder:
+    sublists = block.sublists
+    if remainder and lead_label:
+        clauses.append((lead_label, [_with_text(trigger_line, remainder)]))
+        first_label = current_label = lead_label
+    elif remainder:
         label = _label_of(remainder)
         if label and _is_first_label(label):
             clauses.append((label, [_with_text(trigger_line, _CLAUSE_LABEL.sub("", remainder, count=1))]))
@@ -439,6 +492,7 @@ def _collect_clauses(lines: list[Line], j: int, end: int, block: _Block, remaind
             elif clauses and (_is_first_label(lab) and not _same_scheme(first_label, lab)
                               or sub_label is not None and _follows(sub_label, lab)):
                 sub_label = lab
+                sublists.setdefault(len(clauses) - 1, []).append((lab, len(clauses[-1][1])))
                 clauses[-1][1].append(line)  # a list inside the clause
             elif clauses and current_label is not None and not starts_block:
                 clauses[-1][1].append(line)

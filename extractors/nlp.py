@@ -73,8 +73,9 @@ def match_trigger(text: str) -> tuple[str, int, str] | None:
     return best.label_, end, text[:end].rstrip(" :;,–—-")
 
 
-def classify_kind(clause: str, trigger: str) -> str:
-    """noted / approved / agreed / requested / recommended / other."""
+def classify_kind(clause: str, trigger: str, preamble: str = "") -> str:
+    """noted / approved / agreed / requested / recommended / other: from the
+    clause's own verb, else the lead-in ("Cabinet agree to:"), else the trigger."""
     doc = kind_nlp()(clause[:400])
     lead = 1 if len(doc) and doc[0].lower_ in ("that", "to") else 0
     candidates = []
@@ -87,6 +88,10 @@ def classify_kind(clause: str, trigger: str) -> str:
         candidates.append((span.start, label))
     if candidates:
         return min(candidates)[1]
+    if preamble:
+        kind = classify_kind(preamble, "")
+        if kind != "other":
+            return kind
     for word in reversed(trigger.lower().replace(":", " ").split()):
         if word in patterns.TRIGGER_KINDS:
             return patterns.TRIGGER_KINDS[word]

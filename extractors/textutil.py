@@ -6,7 +6,7 @@ import re
 
 # Bullet glyphs as they come out of Word/PDF conversions: real bullets, dashes,
 # and private-use-area Symbol/Wingdings code points ("", "").
-BULLET_CHARS = "•●▪■◦○·‣⁃∙-–—*" + "".join(chr(c) for c in range(0xF0A7, 0xF0B8)) + "\uf0b7\uf0a7\uf0d8\uf0fc"
+BULLET_CHARS = "•●▪■◦○·‣⁃∙-–—" + "".join(chr(c) for c in range(0xF0A7, 0xF0B8)) + "\uf0b7\uf0a7\uf0d8\uf0fc"
 _BULLET_PREFIX = re.compile(r"^[\s" + re.escape(BULLET_CHARS) + r"]*[" + re.escape(BULLET_CHARS) + r"]\s+")
 _PUA = re.compile("[\ue000-\uf8ff]")
 
