@@ -41,7 +41,7 @@ _CLAUSE_LABEL = re.compile(
     r"^[\s\-–•]*(?:\((?P<p>[a-zA-Z]{1,2}|[ivxlIVXL]{1,5}|\d{1,2}[a-z]?)\)|(?P<s>[a-zA-Z]|[ivxlIVXL]{1,5}|\d{1,2}[a-z]?)[.)])\s*(?=\S)"
 )
 _AGENDA_REF = re.compile(r"^\(?\s*(?:agenda\s+)?item\s+(?P<ref>[\w.]+)\s*\)?$", re.I)
-_SENTENCE_END = (".", ";", ":", "!", "?", ".”", ".’", '."', ")")
+_SENTENCE_END = (".", ";", ":", "!", "?", ".”", ".’", '."')
 _ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv"]
 
 
@@ -64,6 +64,7 @@ class _Block:
     span: tuple[int, int] = (0, 0)  # line indices [first, end) in the region
     # Lists inside clauses: clause index -> [(label, index of its first line)].
     sublists: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
+    inline: bool = False  # opened mid-line, after another sentence
 
 
 def extract_minutes(doc: ParsedDocument, pipeline_version: str = "") -> list[Record]:
@@ -130,7 +131,10 @@ def _extract_region(doc: ParsedDocument, lines: list[Line], version: str) -> lis
     if not items:
         items = [_Item(number=None, title="", start=-1, end=len(lines), heading_lines=0)]
     blocks_by_item = [(item, _find_blocks(lines, item)) for item in items]
-    formal = any(not block.trigger.startswith("~") for _, blocks in blocks_by_item for block in blocks)
+    # Sentences that record agreement count only in minutes without formal
+    # decision blocks (some boards write every decision that way).
+    formal = any(not block.trigger.startswith("~") and not block.inline
+                 for _, blocks in blocks_by_item for block in blocks)
     for item, blocks in blocks_by_item:
         body_start = item.start + item.heading_lines
         item_lines = lines[max(body_start, 0):item.end]
@@ -225,6 +229,7 @@ def _find_items(lines: list[Line]) -> list[_Item]:
         chosen = _longest_run(bold if len(bold) >= 2 else candidates, lines)
     else:
         chosen = _longest_run(candidates, lines)
+    chosen = _with_misprinted_numbers(chosen, candidates)
     items = []
     for index, title, extra, ref in _with_continuations(lines, chosen):
         items.append(_Item(number=chosen_number(chosen, index), title=title, start=index, heading_lines=extra, agenda_ref=ref))
@@ -272,6 +277,28 @@ def _longest_run(candidates: list[tuple[int, str, str]], lines: list[Line]) -> l
         end = prev[end]
     chain.reverse()
     return chain if len(chain) >= 2 else []
+
+
+def _with_misprinted_numbers(chosen, candidates):
+    """A heading whose number lost a digit ("6 Community Grants" between 55 and
+    57) still belongs to the run when it sits in the gap the run leaves."""
+    if len(chosen) < 2:
+        return chosen
+    taken = {i for i, _, _ in chosen}
+    out = list(chosen)
+    for index, num, title in candidates:
+        if index in taken:
+            continue
+        before = [c for c in out if c[0] < index]
+        after = [c for c in out if c[0] > index]
+        if not before or not after:
+            continue
+        expected = _number_value(before[-1][1]) + 1
+        gap = _number_value(after[0][1]) > expected
+        if gap and str(expected).endswith(num) and len(num) < len(str(expected)):
+            out.append((index, num, title))
+            out.sort()
+    return out
 
 
 def _with_continuations(lines: list[Line], chosen):
@@ -372,12 +399,14 @@ def _find_blocks(lines: list[Line], item: _Item) -> list[_Block]:
             i += 1
             continue
         opens_block = i == body_start or _is_block_start(lines, i) or line.text.lstrip()[:8].isupper()
-        found = _trigger_at(line) if opens_block else _sentence_trigger(line)
+        found = _trigger_at(line) if opens_block else None
+        inline = not found
+        found = found or _sentence_trigger(line)
         if not found:
             i += 1
             continue
         strength, end, phrase = found
-        block = _Block(trigger=("~" if strength == "WEAK" else "") + phrase, subitem=subitem)
+        block = _Block(trigger=("~" if strength == "WEAK" else "") + phrase, subitem=subitem, inline=inline)
         remainder = line.text.strip()[end:].lstrip(" :;,–—-\t").rstrip()
         if strength == "WEAK":
             i = _collect_sentence(lines, i, item.end, block, remainder)
@@ -399,7 +428,7 @@ def _expand_group_headings(block: _Block) -> None:
     for index, (label, clause_lines) in enumerate(block.clauses):
         subs = block.sublists.get(index, [])
         heading = clause_lines[0].text.strip()
-        if label and subs and subs[0][1] == 1 and len(heading.split()) <= 10 and not heading.endswith(_SENTENCE_END):
+        if label and subs and subs[0][1] == 1 and len(heading.split()) <= 16 and not heading.endswith(_SENTENCE_END):
             bounds = [start for _, start in subs] + [len(clause_lines)]
             for (sub, start), stop in zip(subs, bounds[1:]):
                 first = clause_lines[start]
@@ -425,12 +454,13 @@ def _leading_clause_number(lines: list[Line], body_start: int, i: int) -> str | 
 
 
 def _sentence_trigger(line: Line) -> tuple[str, int, str] | None:
-    """A weak trigger that opens a sentence in mid-line ("… agree to this
-    paper. The Board were in agreement with this proposal.")."""
+    """A trigger that opens a sentence in mid-line ("… agree to this paper.
+    The Board were in agreement with this proposal.", "… by Council. It was
+    agreed that …")."""
     text = line.text.strip()
     for match in re.finditer(r"[.;]\s+(?=[A-Z])", text):
         found = match_trigger(text[match.end():])
-        if found and found[0] == "WEAK":
+        if found:
             strength, end, phrase = found
             return strength, match.end() + end, phrase
     return None
