@@ -64,3 +64,22 @@ def encrypted(path: Path) -> Path:
     c.showPage()
     c.save()
     return path
+
+
+def partly_scanned(path: Path) -> Path:
+    """Minutes on page 1, a scanned image on page 2."""
+    from reportlab.lib.utils import ImageReader
+    from PIL import Image
+
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    c.setFont("Helvetica-Bold", 11)
+    c.drawString(60, 760, "Minutes of a meeting of the Example Board held at Town Hall on Monday, 4 September 2017.")
+    c.drawString(60, 730, "5. Budget.")
+    c.setFont("Helvetica", 11)
+    c.drawString(60, 700, "RESOLVED that the budget be approved.")
+    c.drawString(60, 670, "6. Close.")
+    c.showPage()
+    c.drawImage(ImageReader(Image.new("RGB", (200, 100), "white")), 50, 500, width=400, height=200)
+    c.showPage()
+    c.save()
+    return path

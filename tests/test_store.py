@@ -1,0 +1,69 @@
+"""The store: one transaction per document, safe re-runs, replacement rules."""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+import pytest
+
+from conftest import FIXTURES
+from db import store
+from pdf_factory import partly_scanned
+from pipeline import ingest as ingest_module
+from pipeline.ingest import ingest
+
+
+def count(db_path, table):
+    conn = sqlite3.connect(db_path)
+    try:
+        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_empty_database_has_the_public_tables(tmp_path):
+    db = store.open_db(tmp_path / "bp.db")
+    assert set(store.TABLES) <= set(db.table_names())
+    assert db["resolutions"].detect_fts()
+    assert db.execute("SELECT value FROM _meta WHERE key = 'schema_version'").fetchone()[0] == str(store.SCHEMA_VERSION)
+    for table, columns in store.TABLES.items():
+        assert list(columns) == [c.name for c in db[table].columns][: len(columns)]
+
+
+def test_pipeline_version_change_replaces_records(tmp_path, monkeypatch):
+    db_path = tmp_path / "bp.db"
+    paper = tmp_path / "m.txt"
+    shutil.copy(FIXTURES / "lettered_clauses_after_resolved.txt", paper)
+    ingest([paper], db_path)
+    monkeypatch.setattr(ingest_module, "PIPELINE_VERSION", "999")
+    report = ingest([paper], db_path)
+    assert report.files[0].status == "replaced"
+    assert count(db_path, "resolutions") == 2
+    assert count(db_path, "documents") == 1
+
+
+def test_failure_while_storing_leaves_nothing_half_written(tmp_path, monkeypatch):
+    db_path = tmp_path / "bp.db"
+    paper = tmp_path / "m.txt"
+    shutil.copy(FIXTURES / "lettered_clauses_after_resolved.txt", paper)
+    real_insert_all = store.sqlite_utils.db.Table.insert_all
+
+    def failing_insert_all(self, records, *args, **kwargs):
+        if self.name == "resolutions":
+            raise OSError("disk full")
+        return real_insert_all(self, records, *args, **kwargs)
+
+    monkeypatch.setattr(store.sqlite_utils.db.Table, "insert_all", failing_insert_all)
+    report = ingest([paper], db_path)
+    assert report.files[0].status == "failed" and "disk full" in report.files[0].error
+    for table in store.TABLES:
+        assert count(db_path, table) == 0, table
+
+
+def test_partly_scanned_pdf_is_read_with_a_warning(tmp_path):
+    report = ingest([partly_scanned(tmp_path / "partly.pdf")], tmp_path / "bp.db")
+    outcome = report.files[0]
+    assert outcome.status == "new"
+    assert any("page(s) 2" in w and "OCR" in w for w in outcome.warnings)
+    assert count(tmp_path / "bp.db", "resolutions") == 1
+    assert any("warning:" in line for line in report.summary_lines())
