@@ -319,7 +319,7 @@ def _with_continuations(lines: list[Line], chosen):
                 j += 1
                 break
             if lines[index].bold and nxt.bold and not nxt.after_break and nxt.page_number == lines[index].page_number \
-                    and not _ITEM_HEADING.match(nxt.text.strip()):
+                    and not _ITEM_HEADING.match(nxt.text.strip()) and not match_trigger(_lead(nxt.text)):
                 parts.append(nxt.text)
                 extra += 1
                 j += 1

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import statistics
 from pathlib import Path
 
 from pipeline.errors import (
@@ -233,7 +232,9 @@ def _mark_paragraph_breaks(lines: list[Line]) -> None:
     if not lines:
         return
     lines[0].after_break = True
-    usual = statistics.median(gaps) if gaps else 0.0
+    # The usual line spacing: the lower quartile of gaps, so pages made mostly
+    # of short paragraphs or list entries still show their wrapped lines' spacing.
+    usual = sorted(gaps)[len(gaps) // 4] if gaps else 0.0
     for line in lines[1:]:
         if line.gap_before is not None and line.gap_before > usual + 0.45 * max(line.size, 6):
             line.after_break = True
