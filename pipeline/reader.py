@@ -21,6 +21,7 @@ from pipeline.errors import (
     UnsupportedFileError,
 )
 from pipeline.furniture import mark_furniture
+from pipeline.tables import read_tables
 from schemas.parsed import Line, Page, ParsedDocument, Word, is_bold_font
 
 PDF_SUFFIXES = {".pdf"}
@@ -153,10 +154,10 @@ def _read_pdf_page(page) -> Page:
     chars = page.chars
     out.has_text_layer = bool(chars)
     out.image_count = len(page.images)
-    rects = page.rects
-    out.rect_count = len(rects) + len(page.lines)
+    out.rect_count = len(page.rects) + len(page.lines)
     if not chars:
         return out
+    out.tables = read_tables(page)
     raw_words = page.extract_words(
         x_tolerance=2.5, y_tolerance=3, keep_blank_chars=False, use_text_flow=False,
         extra_attrs=["fontname", "size"],

@@ -65,6 +65,26 @@ class Line:
 
 
 @dataclass(slots=True)
+class Cell:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    fill: str | None = None  # background colour as "#rrggbb", when the cell is filled
+
+
+@dataclass(slots=True)
+class Table:
+    """A ruled table found by pdfplumber: rows of cells (None where a merged
+    cell leaves a gap), in page order."""
+
+    page_number: int
+    bbox: tuple[float, float, float, float]
+    rows: list[list[Cell | None]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class Page:
     number: int  # 1-based
     width: float
@@ -75,7 +95,7 @@ class Page:
     image_count: int = 0
     # Cheap layout signals for extractors that want tables.
     rect_count: int = 0
-    filled_rects: list[dict] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
 
     @property
     def body_lines(self) -> list[Line]:

@@ -1,0 +1,69 @@
+"""Ruled tables from a pdfplumber page, with each cell's text and fill colour.
+
+Run only on pages that have ruling lines: table finding is the slowest thing
+pdfplumber does, and prose pages have nothing for it to find.
+"""
+from __future__ import annotations
+
+from schemas.parsed import Cell, Table
+
+MIN_RULINGS = 4  # fewer edges than this cannot make a table with cells
+
+
+def has_rulings(page) -> bool:
+    return len(page.rects) + len(page.lines) + len(page.curves) >= MIN_RULINGS
+
+
+def colour_hex(colour) -> str | None:
+    """pdfplumber colours are gray (g,), RGB (r, g, b) or CMYK (c, m, y, k), 0..1."""
+    if colour is None or isinstance(colour, str):
+        return None
+    values = list(colour) if isinstance(colour, (tuple, list)) else [colour]
+    try:
+        values = [float(v) for v in values]
+    except (TypeError, ValueError):
+        return None
+    if len(values) == 1:
+        r = g = b = values[0]
+    elif len(values) == 3:
+        r, g, b = values
+    elif len(values) == 4:
+        c, m, y, k = values
+        r, g, b = (1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)
+    else:
+        return None
+    return "#" + "".join(f"{max(0, min(255, round(v * 255))):02x}" for v in (r, g, b))
+
+
+def _fill_at(fills: list[dict], x: float, y: float) -> str | None:
+    """The colour of the smallest filled rectangle under a point (a cell's
+    shading sits on top of the table's background)."""
+    hits = [r for r in fills if r["x0"] <= x <= r["x1"] and r["top"] <= y <= r["bottom"]]
+    if not hits:
+        return None
+    smallest = min(hits, key=lambda r: (r["x1"] - r["x0"]) * (r["bottom"] - r["top"]))
+    colour = colour_hex(smallest.get("non_stroking_color"))
+    return None if colour in ("#ffffff", None) else colour
+
+
+def read_tables(page) -> list[Table]:
+    if not has_rulings(page):
+        return []
+    fills = [r for r in page.rects if r.get("fill")]
+    tables = []
+    for found in page.find_tables():
+        texts = found.extract()
+        table = Table(page_number=page.page_number, bbox=tuple(round(v, 2) for v in found.bbox))
+        for row, row_texts in zip(found.rows, texts):
+            cells: list[Cell | None] = []
+            for bbox, text in zip(row.cells, row_texts):
+                if bbox is None:
+                    cells.append(None)
+                    continue
+                x0, top, x1, bottom = bbox
+                cells.append(Cell(text=(text or "").strip(), x0=x0, top=top, x1=x1, bottom=bottom,
+                                  fill=_fill_at(fills, (x0 + x1) / 2, (top + bottom) / 2)))
+            table.rows.append(cells)
+        if len(table.rows) >= 2:
+            tables.append(table)
+    return tables
