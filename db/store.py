@@ -14,6 +14,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from db.actions import rebuild_actions
 from pipeline.errors import DatabaseError
 from schemas.records import Extraction
 
@@ -41,6 +42,20 @@ TABLES: dict[str, dict[str, type]] = {
         "item_title": str, "clause": str, "text": str, "kind": str, "trigger": str, "document_id": str,
         "page": int, "preamble": str, "minute_item_id": str, "bbox": str, "pipeline_version": str,
     },
+    "action_updates": {
+        "id": str, "action_id": str, "log_date": str, "status": str, "comments": str, "document_id": str,
+        "page": int, "body": str, "number": str, "date_raised": str, "date_raised_text": str, "action": str,
+        "responsible": str, "responsible_people": str, "due": str, "rag": str, "source": str,
+        "resolution_id": str, "minute_ref": str, "bbox": str, "pipeline_version": str,
+    },
+    # Derived from action_updates after every change: one row per action, in
+    # its latest state (see db/actions.py).
+    "actions": {
+        "id": str, "body": str, "number": str, "date_raised": str, "action": str, "responsible": str,
+        "comments": str, "status": str, "source": str, "resolution_id": str, "first_seen": str,
+        "last_seen": str, "document_id": str, "page": int, "date_raised_text": str,
+        "responsible_people": str, "due": str, "rag": str, "listed": int, "is_open": int, "updates": int,
+    },
 }
 FOREIGN_KEYS = {
     "minute_items": [("meeting_id", "meetings", "id"), ("document_id", "documents", "id")],
@@ -48,8 +63,8 @@ FOREIGN_KEYS = {
                     ("minute_item_id", "minute_items", "id")],
 }
 # Record tables whose rows belong to one document (deleted with it).
-DOCUMENT_TABLES = ["resolutions", "minute_items"]
-FTS = {"resolutions": ["text", "item_title"]}
+DOCUMENT_TABLES = ["resolutions", "minute_items", "action_updates"]
+FTS = {"resolutions": ["text", "item_title"], "actions": ["action", "responsible", "comments"]}
 
 
 @dataclass
@@ -88,6 +103,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         for name in ("minute_items", "resolutions"):
             for column in ("document_id", "meeting_id"):
                 db[name].create_index([column], if_not_exists=True)
+        db["action_updates"].create_index(["document_id"], if_not_exists=True)
+        db["action_updates"].create_index(["action_id", "log_date"], if_not_exists=True)
         db["documents"].create_index(["path"], if_not_exists=True)
         db.execute("CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value TEXT)")
         db.execute("INSERT OR REPLACE INTO _meta (key, value) VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
@@ -138,6 +155,8 @@ def store_extraction(db: sqlite_utils.Database, extraction: Extraction) -> Store
         for name in DOCUMENT_TABLES:
             if name not in tables and existing.get(name):
                 result.removed[name] = len(existing[name])
+        if "action_updates" in tables or existing.get("action_updates"):
+            rebuild_actions(db)
     return result
 
 

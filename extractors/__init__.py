@@ -1,25 +1,29 @@
 """Extractors: pure functions from a ``ParsedDocument`` to records.
 
-Each record family has one module; ``EXTRACTORS`` lists them. Extractors
-never open files or touch the database.
+Each record family has one module; ``EXTRACTORS`` lists them in the order
+they run. An extractor receives the records found so far, so later families
+can build on earlier ones (actions arise from resolutions). Extractors never
+open files or touch the database.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from extractors.actions import extract_actions
 from extractors.minutes import extract_minutes
 from schemas.parsed import ParsedDocument
 from schemas.records import Record
 
-Extractor = Callable[[ParsedDocument, str], list[Record]]
+Extractor = Callable[[ParsedDocument, str, list[Record]], list[Record]]
 
 EXTRACTORS: dict[str, Extractor] = {
-    "minutes": extract_minutes,
+    "minutes": lambda doc, version, prior: extract_minutes(doc, version),
+    "actions": extract_actions,
 }
 
 
 def run_extractors(doc: ParsedDocument, pipeline_version: str) -> list[Record]:
     records: list[Record] = []
     for extract in EXTRACTORS.values():
-        records.extend(extract(doc, pipeline_version))
+        records.extend(extract(doc, pipeline_version, list(records)))
     return records

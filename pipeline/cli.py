@@ -104,6 +104,39 @@ def export_resolutions_command(db_path, fmt, output) -> None:
         text = export_resolutions(db_path, fmt)
     except BoardPapersError as exc:
         raise click.ClickException(str(exc)) from None
+    _write(text, output)
+
+
+@export.command("actions")
+@db_option
+@click.option("--body", default=None, help="Only this board or committee (exact name, any case).")
+@click.option("--status", default=None, help="Only actions whose latest status is this (Amber, Complete …).")
+@click.option("--open", "open_only", is_flag=True, help="Only actions not complete or closed.")
+@click.option("--responsible", default=None, help="Only actions whose responsible officer contains this.")
+@click.option("--since", default=None, help="Only actions seen on or after this date (YYYY-MM-DD).")
+@click.option("--history", is_flag=True, help="One row per sighting (status history) instead of per action.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write to this file instead of standard output.")
+def export_actions_command(db_path, body, status, open_only, responsible, since, history, fmt, output) -> None:
+    """Actions with their latest status, for scripts (UTF-8, RFC 4180 CSV).
+
+    Columns: id, body, number, date_raised, date_raised_text, action,
+    responsible, responsible_people, due, status, rag, is_open, listed,
+    first_seen, last_seen, updates, comments, source, resolution_id,
+    document, page, document_id. Nothing matching gives the header only.
+    """
+    from pipeline.export import export_actions
+
+    try:
+        text = export_actions(db_path, fmt, body=body, status=status, open_only=open_only,
+                              responsible=responsible, since=since, history=history)
+    except BoardPapersError as exc:
+        raise click.ClickException(str(exc)) from None
+    _write(text, output)
+
+
+def _write(text: str, output: str | None) -> None:
     if output:
         Path(output).write_text(text, encoding="utf-8", newline="")
     else:

@@ -113,3 +113,31 @@ class Extraction(BaseModel):
         for record in self.records:
             tables.setdefault(record.table, []).append(record)
         return tables
+
+
+ActionSource = Literal["action_log", "resolution", "minutes_table"]
+
+
+class ActionUpdate(Provenance):
+    """One sighting of an action: a row of an action log, an action arising
+    from a resolution, or an Action-column entry of minutes. The ``actions``
+    table is derived from these (one row per action, its latest state)."""
+
+    table: ClassVar[str] = "action_updates"
+    id: str
+    action_id: str
+    body: str | None = None
+    log_date: str | None = None  # the meeting the log (or minutes) is for
+    number: str | None = None  # reference as written: "7", "168b", "367(c)"
+    date_raised: str | None = None  # ISO
+    date_raised_text: str | None = None  # as written: "18.3.21"
+    action: str
+    responsible: str | None = None  # as written: "Rik Basra/Adam Slonecki"
+    responsible_people: list[str] = Field(default_factory=list)
+    due: str | None = None
+    comments: str | None = None
+    status: str | None = None  # as written, or the RAG colour when only the cell's fill gives it
+    rag: str | None = None  # Red / Amber / Green, from the word or the fill
+    source: ActionSource = "action_log"
+    resolution_id: str | None = None
+    minute_ref: str | None = None  # a minute cited by the row ("Minute 53(b)")
