@@ -355,6 +355,7 @@ def _initials_index(lines: list[Line]) -> dict[str, str]:
     """Initials -> full name, from the attendance block at the top of the
     minutes ("Attendees Tony Brown (Chair), Sylvia Knights …")."""
     names: dict[str, set[str]] = {}
+    block: list[str] = []
     in_attendance = False
     for line in lines[:60]:
         text = line.text
@@ -362,12 +363,13 @@ def _initials_index(lines: list[Line]) -> dict[str, str]:
             in_attendance = True
         elif re.match(r"^\d+\.?\s", text):
             break
-        if not in_attendance:
-            continue
-        for match in _PERSON.finditer(text):
-            parts = match.group(1).split()
-            initials = (parts[0][0] + parts[-1][0]).upper()
-            names.setdefault(initials, set()).add(match.group(1))
+        if in_attendance:
+            block.append(text.replace("\t", " "))
+    # Names wrap across lines ("Alison / Wheeler (Chief Executive)").
+    for match in _PERSON.finditer(" ".join(block)):
+        parts = match.group(1).split()
+        initials = (parts[0][0] + parts[-1][0]).upper()
+        names.setdefault(initials, set()).add(match.group(1))
     return {k: next(iter(v)) for k, v in names.items() if len(v) == 1}
 
 

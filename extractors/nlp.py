@@ -85,6 +85,12 @@ def classify_kind(clause: str, trigger: str, preamble: str = "") -> str:
             if span.start > lead:
                 continue
             label = label.split("@")[0]
+        if label == "requested" and span.end + 1 < len(doc) and doc[span.end].lower_ == "to":
+            # "is asked to agree the following": the body is asked to decide,
+            # nobody is asked to act; the decision's own verb says the kind.
+            inner = classify_kind(doc[span.end + 1:].text, "")
+            if inner not in ("other", "requested"):
+                label = inner
         candidates.append((span.start, label))
     if candidates:
         return min(candidates)[1]

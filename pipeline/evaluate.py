@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pipeline.ingest import extract
 from pipeline.reader import read_document
-from schemas.records import MinuteItem, Resolution
+from schemas.records import ActionUpdate, MinuteItem, Resolution
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
@@ -39,6 +39,13 @@ def normalise(text: str | None) -> str:
 
 def resolution_key(record: dict) -> tuple:
     return (str(record.get("minute_number") or ""), (record.get("clause") or "").lower(), normalise(record.get("text")))
+
+
+def action_key(record: dict) -> tuple:
+    """Every field of an action-log row must match."""
+    return (str(record.get("number") or ""), record.get("date_raised") or "", normalise(record.get("action")),
+            normalise(record.get("responsible")), normalise(record.get("comments")),
+            (record.get("status") or "").lower())
 
 
 def item_key(record: dict) -> tuple:
@@ -94,10 +101,13 @@ def evaluate_file(path: Path, expected: dict) -> CaseResult:
     records = extract(doc).records
     resolutions = [r.model_dump() for r in records if isinstance(r, Resolution)]
     items = [r.model_dump() for r in records if isinstance(r, MinuteItem)]
+    log_rows = [r.model_dump() for r in records if isinstance(r, ActionUpdate) and r.source == "action_log"]
     scores = {
         "resolutions": score(expected.get("resolutions", []), resolutions, resolution_key),
         "minute_items": score(expected.get("minute_items", []), items, item_key),
     }
+    if "action_log" in expected:
+        scores["action_log"] = score(expected["action_log"], log_rows, action_key)
     kinds = {resolution_key(r): r.get("kind") for r in expected.get("resolutions", [])}
     matched = [r for r in resolutions if resolution_key(r) in kinds]
     same = sum(1 for r in matched if r["kind"] == kinds[resolution_key(r)])
@@ -149,6 +159,7 @@ def report_lines(results: dict, verbose: bool = False) -> list[str]:
         lines.append(f"  [{group}] {result.name}: {s.predicted} found / {s.expected} expected, F1 {s.f1:.3f}; "
                      f"kind {same}/{total}")
         if verbose:
-            lines.extend(f"      missed: {k}" for k in s.missed)
-            lines.extend(f"      extra:  {k}" for k in s.extra)
+            for table, table_score in result.scores.items():
+                lines.extend(f"      {table} missed: {k}" for k in table_score.missed)
+                lines.extend(f"      {table} extra:  {k}" for k in table_score.extra)
     return lines

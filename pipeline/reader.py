@@ -27,6 +27,7 @@ from schemas.parsed import Line, Page, ParsedDocument, Word, is_bold_font
 PDF_SUFFIXES = {".pdf"}
 TEXT_SUFFIXES = {".txt", ".md", ".text"}
 SUPPORTED_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES
+PDF_READERS = ("plumber", "fast")
 
 # A gap wider than this many font sizes between two words on one line is a
 # column break (table cells, "Name<gap>Organisation" attendance lists).
@@ -65,8 +66,11 @@ def sniff_media_type(path: Path) -> str:
 
 
 def read_document(path: str | Path, *, max_pages: int | None = None,
-                  max_bytes: int | None = None, doc_id: str | None = None) -> ParsedDocument:
-    """Parse one file. ``doc_id`` may be passed when the caller already hashed it."""
+                  max_bytes: int | None = None, doc_id: str | None = None,
+                  reader: str = "plumber") -> ParsedDocument:
+    """Parse one file. ``doc_id`` may be passed when the caller already hashed it.
+    ``reader`` picks the PDF reader: ``"plumber"`` (pdfplumber) or ``"fast"``
+    (PDFium, ``pipeline.fast_reader``), which give the same document."""
     path = Path(path)
     if not path.is_file():
         raise UnsupportedFileError("no such file", path=str(path))
@@ -74,9 +78,15 @@ def read_document(path: str | Path, *, max_pages: int | None = None,
     if max_bytes is not None and size > max_bytes:
         raise TooLargeError(f"is {size:,} bytes, over the limit of {max_bytes:,}", path=str(path),
                             hint="raise --max-bytes to ingest it")
+    if reader not in PDF_READERS:
+        raise ValueError(f"unknown reader {reader!r}: expected one of {', '.join(PDF_READERS)}")
     media_type = sniff_media_type(path)
     doc_id = doc_id or file_sha256(path)
-    if media_type == "application/pdf":
+    if media_type == "application/pdf" and reader == "fast":
+        from pipeline.fast_reader import read_pdf_fast  # imports this module
+
+        doc = read_pdf_fast(path, doc_id, max_pages=max_pages)
+    elif media_type == "application/pdf":
         doc = _read_pdf(path, doc_id, max_pages=max_pages)
     else:
         doc = _read_text(path, doc_id)

@@ -46,12 +46,30 @@ def _fill_at(fills: list[dict], x: float, y: float) -> str | None:
     return None if colour in ("#ffffff", None) else colour
 
 
+def _open_bottoms(page, found_tables) -> list[float]:
+    """Where a table's column rules run on below its last ruled row, the row
+    continues on the next page without a bottom border: close it there."""
+    closes = []
+    verticals = [e for e in page.edges if e["orientation"] == "v"]
+    for table in found_tables:
+        x0, _, x1, bottom = table.bbox
+        below = [e["bottom"] for e in verticals
+                 if x0 - 2 <= e["x0"] <= x1 + 2 and e["top"] <= bottom + 2 and e["bottom"] > bottom + 5]
+        if below:
+            closes.append(max(below))
+    return closes
+
+
 def read_tables(page) -> list[Table]:
     if not has_rulings(page):
         return []
     fills = [r for r in page.rects if r.get("fill")]
     tables = []
-    for found in page.find_tables():
+    found_tables = page.find_tables()
+    closes = _open_bottoms(page, found_tables)
+    if closes:
+        found_tables = page.find_tables({"explicit_horizontal_lines": closes})
+    for found in found_tables:
         texts = found.extract()
         table = Table(page_number=page.page_number, bbox=tuple(round(v, 2) for v in found.bbox))
         for row, row_texts in zip(found.rows, texts):

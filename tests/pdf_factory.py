@@ -83,3 +83,41 @@ def partly_scanned(path: Path) -> Path:
     c.showPage()
     c.save()
     return path
+
+
+ACTION_HEADER = ["No.", "Date", "Action", "Responsible Officer", "Comments", "Status"]
+RAG_FILLS = {"Red": "#FF0000", "Amber": "#FFC000", "Green": "#00B050"}
+
+
+def action_log(path: Path, rows: list[list[str]], *, header: list[str] = ACTION_HEADER,
+               title: str = "Example Board Action Log", fills: dict[int, str] | None = None,
+               status_column: int | None = None, split_rows: bool = False) -> Path:
+    """An action log as a ruled table with a header repeated on every page.
+    ``fills`` colours the status cell of row i (0-based) with a RAG colour;
+    ``split_rows`` lets a tall row continue on the next page."""
+    from reportlab.lib import colors
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    styles = getSampleStyleSheet()
+    body = styles["BodyText"]
+    data = [[Paragraph(f"<b>{h}</b>", body) for h in header]]
+    data += [[Paragraph(cell, body) for cell in row] for row in rows]
+    widths = [36, 52, 150, 80, 120, 45] if header == ACTION_HEADER else [480 / len(header)] * len(header)
+    table = Table(data, colWidths=widths, repeatRows=1, splitInRow=1 if split_rows else 0)
+    style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#D9D9D9")),
+             ("VALIGN", (0, 0), (-1, -1), "TOP")]
+    column = len(header) - 1 if status_column is None else status_column
+    for index, colour in (fills or {}).items():
+        style.append(("BACKGROUND", (column, index + 1), (column, index + 1), colors.HexColor(RAG_FILLS[colour])))
+    table.setStyle(TableStyle(style))
+
+    def footer(canvas_, doc_):
+        canvas_.setFont("Helvetica", 8)
+        canvas_.drawCentredString(A4[0] / 2, 20, str(doc_.page))
+
+    doc = SimpleDocTemplate(str(path), pagesize=A4, invariant=1, title=title)
+    doc.build([Paragraph(f"<b>{title}</b>", styles["Heading2"]), Paragraph("Friday, 17 June 2022", body), table],
+              onFirstPage=footer, onLaterPages=footer)
+    return path
