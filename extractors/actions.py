@@ -208,6 +208,12 @@ def _rows_from_lines(doc: ParsedDocument, lines: list[Line], covered_pages: set[
         if columns is None:
             i += 1
             continue
+        if doc.pages[line.page_number - 1].units == "pt":
+            rows, j = _rows_by_position(lines, i, columns)
+            if rows:
+                logs.append((rows, i, j))
+            i = max(j, i + 1)
+            continue
         width = len(cells)
         rows: list[_Row] = []
         j = i + 1
@@ -230,6 +236,54 @@ def _rows_from_lines(doc: ParsedDocument, lines: list[Line], covered_pages: set[
             logs.append((rows, i, j))
         i = j
     return logs
+
+
+_REF = re.compile(r"^[\w().]{1,10}$")
+
+
+def _cell_starts(line: Line) -> list[float]:
+    """x of the first word of each tab-separated cell of a line."""
+    starts = [line.words[0].x0]
+    for prev, word in zip(line.words, line.words[1:]):
+        if word.x0 - prev.x1 > 1.5 * max(prev.size, word.size, 1.0):
+            starts.append(word.x0)
+    return starts
+
+
+def _rows_by_position(lines: list[Line], header: int, columns: dict[int, str]) -> tuple[list[_Row], int]:
+    """An unruled table in a PDF: each word belongs to the header column it
+    starts under; a line with a reference in the first column starts a row,
+    other lines continue the row above (cells wrap)."""
+    starts = _cell_starts(lines[header])
+    if len(starts) != len(lines[header].text.split("\t")):
+        return [], header + 1
+    fields = [columns.get(k) for k in range(len(starts))]
+    first_field = fields[0]
+    rows: list[_Row] = []
+    j = header + 1
+    while j < len(lines):
+        line = lines[j]
+        if line.page_number != lines[header].page_number and header_columns(line.text.split("\t")):
+            j += 1  # the header repeated on the next page
+            continue
+        cells: dict[str, list[str]] = {}
+        for word in line.words:
+            column = max((k for k, x in enumerate(starts) if x <= word.x0 + 3), default=0)
+            name = fields[column]
+            if name:
+                cells.setdefault(name, []).append(word.text)
+        lead = " ".join(cells.get(first_field, [])) if first_field else ""
+        if lead and _REF.match(lead) and len(cells) >= 3:
+            rows.append(_Row(cells={k: [" ".join(v)] for k, v in cells.items()}, page=line.page_number, bbox=line.bbox))
+        elif rows and not line.after_break and not lead:
+            for name, words in cells.items():
+                rows[-1].cells.setdefault(name, []).append(" ".join(words))
+        elif not rows and j - header <= 2 and not lead:
+            pass  # the second line of a wrapped header ("Responsible / Officer")
+        else:
+            break
+        j += 1
+    return rows, j
 
 
 # --- turning rows into records ---------------------------------------------

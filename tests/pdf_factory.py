@@ -121,3 +121,17 @@ def action_log(path: Path, rows: list[list[str]], *, header: list[str] = ACTION_
     doc.build([Paragraph(f"<b>{title}</b>", styles["Heading2"]), Paragraph("Friday, 17 June 2022", body), table],
               onFirstPage=footer, onLaterPages=footer)
     return path
+
+
+def unruled_action_log(path: Path, rows: list[list[str]]) -> Path:
+    """The same log without any ruling lines: columns only by position."""
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    body = getSampleStyleSheet()["BodyText"]
+    data = [[Paragraph(f"<b>{h}</b>", body) for h in ACTION_HEADER]] + [[Paragraph(c, body) for c in r] for r in rows]
+    table = Table(data, colWidths=[36, 52, 150, 80, 120, 45], repeatRows=1)
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    SimpleDocTemplate(str(path), pagesize=A4, invariant=1).build(
+        [Paragraph("<b>Example Board Action Log</b>", body), table])
+    return path

@@ -190,3 +190,13 @@ def test_suffolk_action_column_entries_have_owners(shared_real):
     assert [(r.responsible, r.responsible_people, r.page) for r in found] == [
         ("SS", ["Sarah Stamp"], 8), ("AW", ["Alison Wheeler"], 8), ("DH", ["Daniel Harvey"], 9), ("SS", ["Sarah Stamp"], 9)]
     assert "voted" in found[0].action and "exploratory conversation" in found[3].action
+
+
+def test_unruled_log_is_read_by_column_positions(tmp_path):
+    from pdf_factory import unruled_action_log
+
+    rows = [row(n) for n in range(1, 4)]
+    found = log_rows(unruled_action_log(tmp_path / "unruled.pdf", rows))
+    assert [(r.number, r.action, r.responsible, r.comments, r.status) for r in found] == [
+        (str(n), f"Action number {n} to be completed by the lead officer.", "Rik Basra/Adam Slonecki",
+         "Update to follow.", "Amber") for n in range(1, 4)]
