@@ -203,12 +203,13 @@ def _rows_from_lines(doc: ParsedDocument, lines: list[Line], covered_pages: set[
         if line.page_number in covered_pages:
             i += 1
             continue
-        cells = line.text.split("\t")
+        cells = _split_cells(line.text)
         columns = header_columns(cells) if len(cells) >= 3 else None
         if columns is None:
             i += 1
             continue
-        if doc.pages[line.page_number - 1].units == "pt":
+        if doc.pages[line.page_number - 1].units == "pt" or "\t" not in line.text:
+            # Cells by position: PDFs, and text laid out with spaces (pdftotext -layout).
             rows, j = _rows_by_position(lines, i, columns)
             if rows:
                 logs.append((rows, i, j))
@@ -241,6 +242,10 @@ def _rows_from_lines(doc: ParsedDocument, lines: list[Line], covered_pages: set[
 _REF = re.compile(r"^[\w().]{1,10}$")
 
 
+def _split_cells(text: str) -> list[str]:
+    return re.split(r"\t| {2,}", text.strip())
+
+
 def _cell_starts(line: Line) -> list[float]:
     """x of the first word of each tab-separated cell of a line."""
     starts = [line.words[0].x0]
@@ -255,7 +260,7 @@ def _rows_by_position(lines: list[Line], header: int, columns: dict[int, str]) -
     starts under; a line with a reference in the first column starts a row,
     other lines continue the row above (cells wrap)."""
     starts = _cell_starts(lines[header])
-    if len(starts) != len(lines[header].text.split("\t")):
+    if len(starts) != len(_split_cells(lines[header].text)):
         return [], header + 1
     fields = [columns.get(k) for k in range(len(starts))]
     first_field = fields[0]
@@ -263,7 +268,7 @@ def _rows_by_position(lines: list[Line], header: int, columns: dict[int, str]) -
     j = header + 1
     while j < len(lines):
         line = lines[j]
-        if line.page_number != lines[header].page_number and header_columns(line.text.split("\t")):
+        if line.page_number != lines[header].page_number and header_columns(_split_cells(line.text)):
             j += 1  # the header repeated on the next page
             continue
         cells: dict[str, list[str]] = {}

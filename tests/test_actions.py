@@ -200,3 +200,14 @@ def test_unruled_log_is_read_by_column_positions(tmp_path):
     assert [(r.number, r.action, r.responsible, r.comments, r.status) for r in found] == [
         (str(n), f"Action number {n} to be completed by the lead officer.", "Rik Basra/Adam Slonecki",
          "Update to follow.", "Amber") for n in range(1, 4)]
+
+
+def test_space_aligned_text_log_with_wrapped_cells():
+    found = log_rows(FIXTURES / "action_log_space_aligned.txt")
+    assert [(r.number, r.date_raised, r.action, r.responsible, r.comments, r.status) for r in found] == [
+        ("168b", "2017-09-04", "Publish the refreshed community safety strategy.", "Jane Moore",
+         "Draft circulated for comment.", "Amber"),
+        ("169", "2017-09-04", "Review the CCTV budget.", "Chris Thomas", "Completed in March.", "Complete"),
+        ("367(c)", "2017-12-01", "Report back on knife crime referrals.", "Gurjit Samra-Rai", None, "Red"),
+    ]
+    assert found[0].body == "Example Safer Communities Board"
