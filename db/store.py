@@ -15,6 +15,7 @@ from pathlib import Path
 import sqlite_utils
 
 from db.actions import rebuild_actions
+from db.officers import rebuild_registry
 from pipeline.errors import DatabaseError
 from schemas.records import Extraction
 
@@ -48,6 +49,17 @@ TABLES: dict[str, dict[str, type]] = {
         "responsible": str, "responsible_people": str, "due": str, "rag": str, "source": str,
         "resolution_id": str, "minute_ref": str, "bbox": str, "pipeline_version": str,
     },
+    "appearances": {
+        "id": str, "officer_id": str, "name_as_written": str, "capacity": str, "role": str, "meeting_id": str,
+        "document_id": str, "page": int, "is_chair": int, "email": str, "phone": str, "job_title": str,
+        "organisation": str, "source_record_id": str, "bbox": str, "pipeline_version": str,
+    },
+    # Derived from appearances after every change (see db/officers.py).
+    "officers": {
+        "id": str, "name": str, "aliases": str, "organisation": str, "job_title": str, "email": str, "phone": str,
+        "appearances": int, "merge_reasons": str,
+    },
+    "officer_aliases": {"id": str, "officer_id": str, "alias": str, "reason": str},
     # Derived from action_updates after every change: one row per action, in
     # its latest state (see db/actions.py).
     "actions": {
@@ -63,8 +75,9 @@ FOREIGN_KEYS = {
                     ("minute_item_id", "minute_items", "id")],
 }
 # Record tables whose rows belong to one document (deleted with it).
-DOCUMENT_TABLES = ["resolutions", "minute_items", "action_updates"]
-FTS = {"resolutions": ["text", "item_title"], "actions": ["action", "responsible", "comments"]}
+DOCUMENT_TABLES = ["resolutions", "minute_items", "action_updates", "appearances"]
+FTS = {"resolutions": ["text", "item_title"], "actions": ["action", "responsible", "comments"],
+       "officers": ["name", "aliases", "organisation", "job_title"]}
 
 
 @dataclass
@@ -104,6 +117,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             for column in ("document_id", "meeting_id"):
                 db[name].create_index([column], if_not_exists=True)
         db["action_updates"].create_index(["document_id"], if_not_exists=True)
+        db["appearances"].create_index(["document_id"], if_not_exists=True)
+        db["appearances"].create_index(["officer_id"], if_not_exists=True)
         db["action_updates"].create_index(["action_id", "log_date"], if_not_exists=True)
         db["documents"].create_index(["path"], if_not_exists=True)
         db.execute("CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value TEXT)")
@@ -157,6 +172,7 @@ def store_extraction(db: sqlite_utils.Database, extraction: Extraction) -> Store
                 result.removed[name] = len(existing[name])
         if "action_updates" in tables or existing.get("action_updates"):
             rebuild_actions(db)
+        rebuild_registry(db)
     return result
 
 

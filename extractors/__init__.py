@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from extractors.actions import extract_actions
 from extractors.minutes import extract_minutes
+from extractors.officers import extract_officers
 from schemas.parsed import ParsedDocument
 from schemas.records import Record
 
@@ -19,6 +20,7 @@ Extractor = Callable[[ParsedDocument, str, list[Record]], list[Record]]
 EXTRACTORS: dict[str, Extractor] = {
     "minutes": lambda doc, version, prior: extract_minutes(doc, version),
     "actions": extract_actions,
+    "officers": extract_officers,
 }
 
 

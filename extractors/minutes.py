@@ -126,6 +126,7 @@ def _extract_region(doc: ParsedDocument, lines: list[Line], version: str) -> lis
     items = _find_items(lines)
     header_end = items[0].start if items else min(len(lines), 25)
     meeting = _read_meeting(doc, lines[:header_end], lines)
+    doc.annotations.setdefault("minutes_headers", []).append((lines[:header_end], meeting, lines))
     meeting_id = meeting.id
     records: list[Record] = [meeting]
     if not items:

@@ -44,6 +44,12 @@ def make_decision_kinds(nlp: Language, name: str):
 
 
 @lru_cache(maxsize=1)
+def blank_nlp() -> Language:
+    """A bare English tokenizer, for PhraseMatchers built at run time."""
+    return spacy.blank("en")
+
+
+@lru_cache(maxsize=1)
 def trigger_nlp() -> Language:
     nlp = spacy.blank("en")
     nlp.add_pipe("decision_triggers")

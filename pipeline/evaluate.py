@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pipeline.ingest import extract
 from pipeline.reader import read_document
-from schemas.records import ActionUpdate, MinuteItem, Resolution
+from schemas.records import ActionUpdate, Appearance, MinuteItem, Resolution
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
@@ -46,6 +46,17 @@ def action_key(record: dict) -> tuple:
     return (str(record.get("number") or ""), record.get("date_raised") or "", normalise(record.get("action")),
             normalise(record.get("responsible")), normalise(record.get("comments")),
             (record.get("status") or "").lower())
+
+
+def attendance_key(record: dict) -> tuple:
+    name = record.get("name") or record.get("name_as_written")
+    return (record.get("capacity"), normalise(name), normalise(record.get("role")), bool(record.get("is_chair")))
+
+
+def contact_key(record: dict) -> tuple:
+    name = record.get("name") or record.get("name_as_written")
+    return (normalise(name), normalise(record.get("job_title")), normalise(record.get("organisation")),
+            re.sub(r"\D", "", record.get("phone") or ""), (record.get("email") or "").lower())
 
 
 def item_key(record: dict) -> tuple:
@@ -108,6 +119,12 @@ def evaluate_file(path: Path, expected: dict) -> CaseResult:
     }
     if "action_log" in expected:
         scores["action_log"] = score(expected["action_log"], log_rows, action_key)
+    people = [r.model_dump() for r in records if isinstance(r, Appearance)]
+    if "attendance" in expected:
+        present = [p for p in people if p["capacity"] in ("present", "officer", "other", "apologies")]
+        scores["attendance"] = score(expected["attendance"], present, attendance_key)
+    if "contacts" in expected:
+        scores["contacts"] = score(expected["contacts"], [p for p in people if p["capacity"] == "contact"], contact_key)
     kinds = {resolution_key(r): r.get("kind") for r in expected.get("resolutions", [])}
     matched = [r for r in resolutions if resolution_key(r) in kinds]
     same = sum(1 for r in matched if r["kind"] == kinds[resolution_key(r)])

@@ -278,8 +278,11 @@ def _read_text(path: Path, doc_id: str) -> ParsedDocument:
                 continue
             words = [Word(text=m.group(), x0=float(m.start()), top=float(index), x1=float(m.end()),
                           bottom=float(index + 1)) for m in _WORD.finditer(raw)]
+            text = raw.rstrip().lstrip(" ")
+            if "\t" not in text.lstrip("\t"):
+                text = text.lstrip("\t")  # a leading tab is an empty first cell only in a row of cells
             page.lines.append(Line(
-                text=raw.strip(), page_number=number, x0=words[0].x0, top=float(index),
+                text=text, page_number=number, x0=words[0].x0, top=float(index),
                 x1=words[-1].x1, bottom=float(index + 1), words=words, after_break=blank_before,
             ))
             blank_before = False

@@ -121,6 +121,9 @@ class ParsedDocument:
     # Page numbers (1-based) that have no text layer but do have images:
     # scanned pages, reported to the user because OCR is not done yet.
     pages_without_text: list[int] = field(default_factory=list)
+    # Structure one extractor found that a later one reuses (the minutes'
+    # header, where its attendance lists are), so nothing is parsed twice.
+    annotations: dict = field(default_factory=dict)
 
     @property
     def page_count(self) -> int:

@@ -141,3 +141,26 @@ class ActionUpdate(Provenance):
     source: ActionSource = "action_log"
     resolution_id: str | None = None
     minute_ref: str | None = None  # a minute cited by the row ("Minute 53(b)")
+
+
+Capacity = Literal["present", "officer", "other", "apologies", "contact", "presenter", "responsible", "mentioned"]
+
+
+class Appearance(Provenance):
+    """A person named in a paper: in an attendance list, a contact block, as a
+    presenter, as responsible for an action, or mentioned in a decision.
+    ``officer_id`` is filled by the registry (db/officers.py)."""
+
+    table: ClassVar[str] = "appearances"
+    id: str
+    officer_id: str | None = None
+    name_as_written: str
+    capacity: Capacity
+    role: str | None = None  # role and/or organisation as written beside the name
+    job_title: str | None = None
+    organisation: str | None = None
+    meeting_id: str | None = None
+    is_chair: bool = False
+    email: str | None = None
+    phone: str | None = None
+    source_record_id: str | None = None  # the action or resolution it was read from
