@@ -15,6 +15,7 @@ from pathlib import Path
 import sqlite_utils
 
 from db.actions import rebuild_actions
+from db.chain import link_chain
 from db.officers import rebuild_registry
 from pipeline.errors import DatabaseError
 from schemas.records import Extraction
@@ -37,6 +38,21 @@ TABLES: dict[str, dict[str, type]] = {
     "minute_items": {
         "id": str, "meeting_id": str, "number": str, "title": str, "text": str, "document_id": str,
         "page": int, "agenda_item_ref": str, "bbox": str, "pipeline_version": str,
+        # The chain, filled by db/chain.py when the meeting's pack is held.
+        "agenda_item_id": str, "report_part_id": str,
+    },
+    "parts": {
+        "id": str, "document_id": str, "kind": str, "title": str, "page_start": int, "page_end": int,
+        "agenda_item_number": str, "pipeline_version": str,
+    },
+    "agenda_items": {
+        "id": str, "meeting_id": str, "number": str, "title": str, "pages": str, "presenter": str, "part_id": str,
+        "page_start": int, "page_end": int, "exempt": int, "document_id": str, "page": int, "bbox": str,
+        "pipeline_version": str,
+    },
+    "recommendations": {
+        "id": str, "part_id": str, "meeting_id": str, "number": str, "text": str, "document_id": str, "page": int,
+        "agenda_item_number": str, "bbox": str, "pipeline_version": str,
     },
     "resolutions": {
         "id": str, "meeting_id": str, "body": str, "meeting_date": str, "minute_number": str,
@@ -75,7 +91,8 @@ FOREIGN_KEYS = {
                     ("minute_item_id", "minute_items", "id")],
 }
 # Record tables whose rows belong to one document (deleted with it).
-DOCUMENT_TABLES = ["resolutions", "minute_items", "action_updates", "appearances"]
+DOCUMENT_TABLES = ["resolutions", "minute_items", "action_updates", "appearances", "parts", "agenda_items",
+                   "recommendations"]
 FTS = {"resolutions": ["text", "item_title"], "actions": ["action", "responsible", "comments"],
        "officers": ["name", "aliases", "organisation", "job_title"]}
 
@@ -124,8 +141,10 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         db.execute("CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value TEXT)")
         db.execute("INSERT OR REPLACE INTO _meta (key, value) VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
     for name, columns in FTS.items():
-        if not db[name].detect_fts():
-            db[name].enable_fts(columns, create_triggers=True, tokenize="porter")
+        triggers = {t.name for t in db[name].triggers}
+        if not db[name].detect_fts() or not any(t.startswith(f"{name}_a") for t in triggers):
+            # Also when a kill left the FTS table without its triggers.
+            db[name].enable_fts(columns, create_triggers=True, tokenize="porter", replace=True)
 
 
 def is_unchanged(db: sqlite_utils.Database, doc_id: str, path: str, pipeline_version: str) -> bool:
@@ -173,6 +192,7 @@ def store_extraction(db: sqlite_utils.Database, extraction: Extraction) -> Store
         if "action_updates" in tables or existing.get("action_updates"):
             rebuild_actions(db)
         rebuild_registry(db)
+        link_chain(db)
     return result
 
 
@@ -180,7 +200,8 @@ def _delete_orphan_meetings(db: sqlite_utils.Database) -> None:
     db.execute(
         "DELETE FROM meetings WHERE document_id NOT IN (SELECT id FROM documents) "
         "AND id NOT IN (SELECT meeting_id FROM resolutions WHERE meeting_id IS NOT NULL) "
-        "AND id NOT IN (SELECT meeting_id FROM minute_items WHERE meeting_id IS NOT NULL)"
+        "AND id NOT IN (SELECT meeting_id FROM minute_items WHERE meeting_id IS NOT NULL) "
+        "AND id NOT IN (SELECT meeting_id FROM agenda_items WHERE meeting_id IS NOT NULL)"
     )
 
 

@@ -12,12 +12,14 @@ from collections.abc import Callable
 from extractors.actions import extract_actions
 from extractors.minutes import extract_minutes
 from extractors.officers import extract_officers
+from extractors.packs import extract_packs
 from schemas.parsed import ParsedDocument
 from schemas.records import Record
 
 Extractor = Callable[[ParsedDocument, str, list[Record]], list[Record]]
 
 EXTRACTORS: dict[str, Extractor] = {
+    "packs": extract_packs,
     "minutes": lambda doc, version, prior: extract_minutes(doc, version),
     "actions": extract_actions,
     "officers": extract_officers,

@@ -343,7 +343,20 @@ def _record(doc: ParsedDocument, row: _Row, body: str | None, log_date: str | No
     )
 
 
+def _pages_not_for_logs(doc: ParsedDocument) -> set[int]:
+    """Pages of reports and appendices (unless they are about actions): a
+    table of figures in a report is never read as an action log."""
+    pages = set()
+    for part in doc.annotations.get("parts", []):
+        if part.kind in ("report", "appendix") and not re.search(r"\baction", part.title, re.I):
+            pages.update(range(part.page_start, part.page_end + 1))
+    return pages
+
+
 def extract_action_logs(doc: ParsedDocument, version: str = "") -> list[ActionUpdate]:
+    skip = _pages_not_for_logs(doc)
+    if len(doc.pages) > 1 and skip:
+        doc = _without_pages(doc, skip)
     lines = doc.body_lines()
     doc_date = _document_date(doc)
     doc_body = _document_body(doc)
@@ -360,6 +373,14 @@ def extract_action_logs(doc: ParsedDocument, version: str = "") -> list[ActionUp
         body = _body_from_title(title.text) if title else None
         out.extend(r for row in rows if (r := _record(doc, row, body or doc_body, doc_date, version)))
     return out
+
+
+def _without_pages(doc: ParsedDocument, skip: set[int]) -> ParsedDocument:
+    """A view of the document with some pages emptied (same numbering)."""
+    from dataclasses import replace
+
+    pages = [replace(page, lines=[], tables=[]) if page.number in skip else page for page in doc.pages]
+    return replace(doc, pages=pages)
 
 
 # --- actions arising from resolutions --------------------------------------

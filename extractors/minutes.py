@@ -40,6 +40,8 @@ _PARA_NUMBER = re.compile(r"^\(?\d{1,3}\)?[.)]?\s+(?=\S)")
 _CLAUSE_LABEL = re.compile(
     r"^[\s\-–•]*(?:\((?P<p>[a-zA-Z]{1,2}|[ivxlIVXL]{1,5}|\d{1,2}[a-z]?)\)|(?P<s>[a-zA-Z]|[ivxlIVXL]{1,5}|\d{1,2}[a-z]?)[.)])\s*(?=\S)"
 )
+# "A copy of the report, marked 'Agenda Item 5', is filed with these minutes."
+_MARKED = re.compile(r"marked\s*[‘'\"“]?\s*agenda\s+item\s+(\d{1,3}[a-z]?)", re.I)
 _AGENDA_REF = re.compile(r"^\(?\s*(?:agenda\s+)?item\s+(?P<ref>[\w.]+)\s*\)?$", re.I)
 _SENTENCE_END = (".", ";", ":", "!", "?", ".”", ".’", '."')
 _ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv"]
@@ -142,6 +144,9 @@ def _extract_region(doc: ParsedDocument, lines: list[Line], version: str) -> lis
         item_id = None
         if item.number is not None:
             first = lines[item.start]
+            if item.agenda_ref is None:
+                marked = _MARKED.search(join_lines([l.text for l in item_lines[:12]]))
+                item.agenda_ref = marked.group(1) if marked else None
             item_id = record_id(doc.id, meeting_id, item.number, item.title)
             records.append(MinuteItem(
                 id=item_id, meeting_id=meeting_id, number=item.number, title=item.title,

@@ -164,3 +164,45 @@ class Appearance(Provenance):
     email: str | None = None
     phone: str | None = None
     source_record_id: str | None = None  # the action or resolution it was read from
+
+
+PartKind = Literal["agenda", "minutes", "action_log", "report", "appendix", "blank", "other"]
+
+
+class Part(Record):
+    """A paper inside a pack: the front sheet, the minutes, the action log, a
+    report or one of its appendices, or a blank separator page."""
+
+    table: ClassVar[str] = "parts"
+    id: str
+    document_id: str
+    kind: PartKind
+    title: str = ""
+    page_start: int
+    page_end: int
+    agenda_item_number: str | None = None
+    pipeline_version: str = ""
+
+
+class AgendaItem(Provenance):
+    table: ClassVar[str] = "agenda_items"
+    id: str
+    meeting_id: str | None = None
+    number: str
+    title: str
+    pages: str | None = None  # as printed: "13 - 14"
+    page_start: int | None = None  # printed page numbers
+    page_end: int | None = None
+    presenter: str | None = None
+    exempt: bool = False
+    part_id: str | None = None
+
+
+class Recommendation(Provenance):
+    table: ClassVar[str] = "recommendations"
+    id: str
+    part_id: str | None = None
+    meeting_id: str | None = None
+    number: str | None = None
+    text: str
+    agenda_item_number: str | None = None
