@@ -200,7 +200,7 @@ def front_sheet(doc: ParsedDocument, part: Part, version: str = "") -> list[Reco
 
 def _next_number(previous: str, number: str) -> bool:
     a, b = int(re.match(r"\d+", previous).group()), int(re.match(r"\d+", number).group())
-    return a < b <= a + 3
+    return a < b <= a + 10  # items may be left out of a published agenda
 
 
 def _front_sheet_meeting(doc: ParsedDocument, lines: list[Line]) -> Meeting | None:
