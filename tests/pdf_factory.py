@@ -135,3 +135,176 @@ def unruled_action_log(path: Path, rows: list[list[str]]) -> Path:
     SimpleDocTemplate(str(path), pagesize=A4, invariant=1).build(
         [Paragraph("<b>Example Board Action Log</b>", body), table])
     return path
+
+
+# --- Generated papers for the reliability tests (crash safety, huge input, hostile input) ---
+
+GENERATED_BODY = "Example Generated Board"
+
+
+def minutes_text(path: Path, seed: int, items: int = 6) -> Path:
+    """Minutes as a text dump: a meeting header, ``items`` numbered items,
+    every other one with a lettered RESOLVED block and a form feed between
+    pages. ``seed`` varies the wording, so each file has its own records."""
+    import random
+
+    rng = random.Random(seed)
+    subjects = ["the budget", "the annual report", "the risk register", "the work plan", "the audit findings",
+                "the terms of reference", "the consultation response", "the performance dashboard"]
+    lines = [f"Minutes of a meeting of the {GENERATED_BODY} {seed} held at Town Hall on Monday, "
+             f"{1 + seed % 27} March 2021.", "", "Present", "", "Cllr A. Jones – in the Chair", ""]
+    for number in range(1, items + 1):
+        subject = rng.choice(subjects)
+        lines += [f"{number}. Item {number} on {subject} ({seed}).", "",
+                  f"The Board considered a report on {subject} and discussed point {rng.randint(1, 999)}.", ""]
+        if number % 2:
+            lines += ["RESOLVED:", "",
+                      f"a) That {subject} be noted ({seed}-{number});", "",
+                      f"b) That the Clerk be requested to circulate {subject} to members by {number} April.", ""]
+        if number % 3 == 0:
+            lines.append("\f")
+    lines += ["The meeting closed at 11.35am", "", "CHAIRMAN", ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def long_minutes(path: Path, pages: int, *, lines_per_page: int = 30) -> Path:
+    """A long PDF made quickly with the bare canvas: a running header and a page
+    number on every page, minutes-like body text, a numbered item with a
+    RESOLVED clause on every page."""
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1, pageCompression=1)
+    width, height = A4
+    header = f"{GENERATED_BODY} – 4 September 2017"
+    for number in range(1, pages + 1):
+        c.setFont("Helvetica", 8)
+        c.drawString(60, height - 30, header)
+        c.drawCentredString(width / 2, 30, str(number))
+        y = height - 70
+        if number == 1:
+            c.setFont("Helvetica-Bold", 11)
+            c.drawString(60, y, f"Minutes of a meeting of the {GENERATED_BODY} held at Town Hall on "
+                                "Monday, 4 September 2017.")
+            y -= 24
+        c.setFont("Helvetica-Bold", 11)
+        c.drawString(60, y, f"{number}. Report on matter number {number}.")
+        y -= 20
+        c.setFont("Helvetica", 10)
+        for row in range(lines_per_page - 6):
+            c.drawString(60, y, f"The Board discussed paragraph {row + 1} of the report on matter {number}, "
+                                "including its costs and timetable.")
+            y -= 14
+        y -= 8
+        c.drawString(60, y, "RESOLVED:")
+        y -= 20
+        c.drawString(60, y, f"a) That the report on matter {number} be noted.")
+        c.showPage()
+    c.save()
+    return path
+
+
+def _raw_pdf(objects: list[bytes]) -> bytes:
+    """A PDF from raw object bodies (object i + 1 is ``objects[i]``; object 1
+    is the catalog), with a correct cross-reference table."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _stream(data: bytes, extra: bytes = b"") -> bytes:
+    return b"<< /Length %d %s>>\nstream\n" % (len(data), extra) + data + b"\nendstream"
+
+
+def active_content(path: Path) -> Path:
+    """Minutes on one page in a PDF that also carries JavaScript (an OpenAction
+    and a document-level script), an embedded file and a link annotation
+    whose action is a script. The script and the attachment contain
+    decision words that must never be read as text."""
+    text = (b"BT /F1 11 Tf 60 760 Td (Minutes of a meeting of the Example Board held at Town Hall on "
+            b"Monday, 4 September 2017.) Tj 0 -30 Td (5. Budget.) Tj 0 -30 Td "
+            b"(RESOLVED that the budget be approved.) Tj 0 -30 Td (6. Close.) Tj ET")
+    script = b"app.alert('RESOLVED that the script ran'); this.exportDataObject({cName: 'evil.txt', nLaunch: 2});"
+    attachment = b"RESOLVED that the attachment be read as minutes.\n"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 6 0 R /Names << /JavaScript 7 0 R /EmbeddedFiles 8 0 R >> >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> "
+        b"/Contents 4 0 R /Annots [11 0 R] /AA << /O 6 0 R >> >>",
+        _stream(text),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Action /S /JavaScript /JS 12 0 R >>",
+        b"<< /Names [(startup) 6 0 R] >>",
+        b"<< /Names [(evil.txt) 9 0 R] >>",
+        b"<< /Type /Filespec /F (evil.txt) /UF (evil.txt) /EF << /F 10 0 R >> >>",
+        _stream(attachment, b"/Type /EmbeddedFile /Subtype /text#2Fplain "),
+        b"<< /Type /Annot /Subtype /Link /Rect [60 600 300 620] /Border [0 0 0] /A 6 0 R >>",
+        _stream(script),
+    ]
+    path.write_bytes(_raw_pdf(objects))
+    return path
+
+
+def form_fields(path: Path) -> Path:
+    """Minutes with an AcroForm: a text field pre-filled with decision words, a
+    checkbox and a choice list, drawn with reportlab's ``acroForm``."""
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    c.setFont("Helvetica-Bold", 11)
+    c.drawString(60, 760, "Minutes of a meeting of the Example Board held at Town Hall on Monday, 4 September 2017.")
+    c.drawString(60, 730, "5. Budget.")
+    c.setFont("Helvetica", 11)
+    c.drawString(60, 700, "RESOLVED that the budget be approved.")
+    c.drawString(60, 670, "6. Close.")
+    form = c.acroForm
+    form.textfield(name="decision", value="RESOLVED that the form field be read", x=60, y=560, width=400,
+                   height=20)
+    form.checkbox(name="agreed", x=60, y=520, checked=True)
+    form.choice(name="status", value="Approved", options=["Approved", "Rejected"], x=60, y=480, width=120,
+                height=20)
+    c.showPage()
+    c.save()
+    return path
+
+
+def mini_pack(path: Path) -> Path:
+    """A small agenda pack: front sheet, blank page, a report stamped "Agenda
+    Item 5" with recommendations, then its appendix."""
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    width, height = A4
+
+    def page(lines, stamp=None, header=True, number=None):
+        if stamp:
+            c.setFont("Helvetica-Bold", 10)
+            c.drawRightString(width - 50, height - 30, stamp)
+        if header:
+            c.setFont("Helvetica", 8)
+            c.drawString(50, height - 30, "Example Board – 18 March 2022")
+        if number:
+            c.setFont("Helvetica", 8)
+            c.drawCentredString(width / 2, 25, str(number))
+        y = height - 80
+        for style, text in lines:
+            c.setFont("Helvetica-Bold" if style == "b" else "Helvetica", 11)
+            c.drawString(60, y, text)
+            y -= 16
+        c.showPage()
+
+    page([("b", "EXAMPLE BOARD"), ("", "Friday, 18 March 2022 at 10.00 am"), ("", "Town Hall"), ("b", "Agenda"),
+          ("", "1. Apologies"), ("", "5. Training on Modern Slavery. (Pages 3 - 4)"),
+          ("", "This report will be presented by Gary Bee, Detective Inspector."), ("", "6. Any other business")],
+         header=False, number=1)
+    page([("", "This page is intentionally left blank")], header=False, number=2)
+    page([("b", "TRAINING ON MODERN SLAVERY"), ("b", "Purpose of report"), ("", "1. To propose training."),
+          ("b", "Recommendations"), ("", "2. That the Board agrees to arrange training for members."),
+          ("", "3. That the Board notes the national picture.")], stamp="Agenda Item 5", header=False, number=3)
+    page([("", "The training would be delivered by Leicestershire Police.")], number=4)
+    page([("b", "Appendix A"), ("b", "Training outline"), ("", "Session one covers the signs of exploitation.")],
+         header=False, number=5)
+    page([("", "Session two covers referrals.")], number=6)
+    c.save()
+    return path
