@@ -35,7 +35,11 @@ _APPENDIX = re.compile(r"^(?:appendix|annex|annexe)\s+[\w\d]{1,4}\b", re.I)
 _AGENDA = re.compile(r"^\s*agenda\s*$", re.I)
 _SUBJECT = re.compile(r"^(?:subject|report title|title of report)\s*:", re.I)
 _PAGES = re.compile(r"\(\s*pages?\s+(?P<a>\d+)(?:\s*[-–]\s*(?P<b>\d+))?\s*\)", re.I)
-_ITEM = re.compile(r"^(?P<num>\d{1,3}[a-z]?)\.?\s+(?P<title>\S.*)$")
+_ITEM = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,3})*(?:\([a-z]\))?[a-z]?)\.?\s+(?P<title>\S.*)$")
+_FILE_NUMBER = re.compile(r"^\d{2}-\d{3,5}\s+(?=[A-Z])")  # Legistar file numbers ("21-024"), not part of the title
+_ITEMS_HEADING = re.compile(r"^a\s?genda\s+item\s+no\.?$", re.I)  # a covering letter's list of items
+_MINUTES_BEGIN = re.compile(r"^minutes of (?:a|an|the)\b.*\b(?:held|meeting of)\b", re.I)
+_SHEET_END = re.compile(r"this page is intentionally left blank", re.I)
 _PRESENTER = re.compile(r"(?:this report will be presented by|(?:a|the) presentation will be (?:given|provided|made) by|"
                         r"an? (?:verbal )?update will be (?:given|provided) by)\s+(?P<who>[^,.]+)", re.I)
 _EXEMPT_HEADING = re.compile(r"^(?:exempt items|restricted items|part (?:2|ii|two)|confidential items|"
@@ -67,7 +71,10 @@ def _stamp(page: Page) -> str | None:
         match = _STAMP.match(line.text.strip())
         if match:
             return match["n"]
-    return None
+    # A stamp rotated in the margin comes out one letter a line.
+    letters = "".join(l.text.strip() for l in page.lines if len(l.text.strip()) <= 2)
+    rotated = re.search(r"AgendaItem(\d{1,3}[a-z]?)", letters, re.I)
+    return rotated.group(1) if rotated else None
 
 
 def _top_lines(page: Page, n: int = 6) -> list[Line]:
@@ -97,6 +104,15 @@ def _kind_and_title(doc: ParsedDocument, page: Page, first: bool) -> tuple[str |
     return None, texts[0] if texts else ""
 
 
+def _top_texts(page: Page) -> set[str]:
+    return {l.text.strip().lower() for l in _top_lines(page, 3)}
+
+
+def _first_text(page: Page) -> str:
+    top = _top_lines(page, 1)
+    return top[0].text.strip().lower() if top else ""
+
+
 def _is_caps_title(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(text.split()) >= 2 and bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
@@ -114,10 +130,16 @@ def split_parts(doc: ParsedDocument, version: str = "") -> list[Part]:
             continue
         kind, title = _kind_and_title(doc, page, index == 0)
         stamp = _stamp(page)
-        lacks_header = header is not None and header not in {furniture_key(l.text) for l in page.lines if l.furniture}
+        if kind == "report" and not stamp and index and _first_text(page) in _top_texts(doc.pages[index - 1]):
+            kind = None  # a title repeated at the top of every page of one paper
+        carries_header = header is not None and header in {furniture_key(l.text) for l in page.lines if l.furniture}
+        lacks_header = header is not None and not carries_header
+        if kind == "report" and carries_header and not stamp:
+            kind = None  # a heading inside a paper that runs on under the pack's header
         if kind is None and (stamp or previous_blank or index == 0 or lacks_header and _neighbours_have(doc, index, header)):
             kind = "report" if stamp else None
-        if kind is None and not (previous_blank or index == 0 or (lacks_header and _neighbours_have(doc, index, header))):
+        continues_agenda = kind is None and not stamp and not previous_blank and starts and starts[-1][1] == "agenda"
+        if continues_agenda or kind is None and not (previous_blank or index == 0 or (lacks_header and _neighbours_have(doc, index, header))):
             previous_blank = False
             continue
         if kind is None:
@@ -156,9 +178,12 @@ def front_sheet(doc: ParsedDocument, part: Part, version: str = "") -> list[Reco
     records: list[Record] = [meeting] if meeting else []
     items: list[dict] = []
     exempt = False
-    started = False
+    any_first = part.kind != "agenda"  # a covering letter lists items from any number
     for line in lines:
         text = line.text.strip()
+        if not _ITEM.match(text) and (_MINUTES_BEGIN.match(text) or _SHEET_END.search(text)
+                                      or _LOG_TITLE.search(text) and len(text) < 100):
+            break  # the front sheet is over (text dumps have no pages to end it)
         if _EXEMPT_HEADING.match(text):
             exempt = True
             continue
@@ -166,21 +191,31 @@ def front_sheet(doc: ParsedDocument, part: Part, version: str = "") -> list[Reco
             exempt = False
             continue
         match = _ITEM.match(text)
-        if match and (not items and match["num"] in ("1", "1a") or items and _next_number(items[-1]["number"], match["num"])):
-            items.append({"number": match["num"], "title": [match["title"]], "presenter": None, "exempt": exempt,
-                          "line": line, "closed": False})
-            started = True
+        if items and items[-1]["title"][-1].rstrip().endswith("(Pages"):
+            items[-1]["title"].append(text)  # "(Pages" / "461 - 610)"
+            items[-1]["closed"] = True
             continue
-        if not started or not items:
+        if match and match["title"][:1].islower():
+            match = None  # "4.04.085 and adding Section …": a wrapped line, not an item
+        if match and (not items and (any_first or match["num"] in ("1", "1a")) or items and _next_number(items[-1]["number"], match["num"])):
+            items.append({"number": match["num"], "title": [_FILE_NUMBER.sub("", match["title"])], "presenter": None,
+                          "exempt": exempt, "line": line, "last": line, "closed": _title_complete(match["title"])})
+            continue
+        if not items:
             continue
         presenter = _PRESENTER.search(text)
         if presenter:
             items[-1]["presenter"] = presenter["who"].strip()
             items[-1]["closed"] = True
             continue
-        if not items[-1]["closed"] and not line.after_break and len(text) < 120 and not find_date(text[:25]) \
-                and (_PAGES.search(text) or not text.endswith(".")):
+        if match:
+            items[-1]["closed"] = True  # a numbered line out of sequence: another list
+            continue
+        if not items[-1]["closed"] and not line.after_break and (_wraps(items[-1]["title"][-1], text)
+                                                                  or _runs_to_margin(doc, items[-1]["last"])):
             items[-1]["title"].append(text)  # the title wraps, or its page reference does
+            items[-1]["last"] = line
+            items[-1]["closed"] = _title_complete(text)
         else:
             items[-1]["closed"] = True
     for item in items:
@@ -198,9 +233,47 @@ def front_sheet(doc: ParsedDocument, part: Part, version: str = "") -> list[Reco
     return records
 
 
+def _runs_to_margin(doc: ParsedDocument, line: Line) -> bool:
+    """A line that reaches the right margin wraps onto the next one."""
+    page = doc.pages[line.page_number - 1]
+    if page.units != "pt" or not page.width:
+        return len(line.text) >= 75
+    right = max((l.x1 for l in page.lines if not l.furniture), default=page.width)
+    return line.x1 >= right - 0.08 * page.width
+
+
+def _wraps(previous: str, text: str) -> bool:
+    """Does ``text`` carry on a title that wrapped ("… Draft Capital Programme
+    2025-35" / "and Treasury Management Strategy (Pages 85 - 276)")? A new
+    sentence under the title ("The next meeting of the Board is …") does not."""
+    if _PAGES.search(text) or text[:1].islower() or text[:1] in "(0123456789":
+        return True
+    if re.search(r"(?:\b(?:of|and|to|for|the|in|on|with|between|from|at|by)|[,–&-])$", previous.rstrip()):
+        return True
+    return len(text.split()) <= 8 and text.rstrip().endswith(".") and not re.match(r"^[A-Z][\w ]{2,20}:", text)
+
+
+def _title_complete(text: str) -> bool:
+    """A title is complete at a full stop or its page reference."""
+    return bool(_PAGES.search(text)) or text.rstrip().endswith((".", ")")) and not text.rstrip().endswith("(Pages")
+
+
+def _number_tuple(number: str) -> tuple[int, ...]:
+    """"10.1(a)" -> (10, 1, 1), so sub-items sort after their item."""
+    return tuple(int(n) if n.isdigit() else ord(n) - 96 for n in re.findall(r"\d+|[a-z]", number))
+
+
 def _next_number(previous: str, number: str) -> bool:
-    a, b = int(re.match(r"\d+", previous).group()), int(re.match(r"\d+", number).group())
-    return a < b <= a + 10  # items may be left out of a published agenda
+    """Items run in order: 4 after 3, 2.1 after 2, 3 after 2.11, 10.1(a) after
+    10.1; items may be left out of a published agenda."""
+    a, b = _number_tuple(previous), _number_tuple(number)
+    return a < b and b[0] <= a[0] + 10
+
+
+def _lists_items(doc: ParsedDocument, part: Part) -> bool:
+    """A covering letter with an "Agenda Item No" list (supplementary packs)."""
+    page = doc.pages[part.page_start - 1]
+    return any(_ITEMS_HEADING.match(l.text.strip()) for l in page.lines)
 
 
 def _front_sheet_meeting(doc: ParsedDocument, lines: list[Line]) -> Meeting | None:
@@ -271,7 +344,7 @@ def extract_packs(doc: ParsedDocument, version: str = "", prior: list[Record] | 
     records: list[Record] = list(parts)
     pack_meeting = None
     for part in parts:
-        if part.kind == "agenda":
+        if part.kind == "agenda" or part.kind == "other" and _lists_items(doc, part):
             found = front_sheet(doc, part, version)
             records.extend(found)
             pack_meeting = next((r for r in found if isinstance(r, Meeting)), pack_meeting)

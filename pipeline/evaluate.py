@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pipeline.ingest import extract
 from pipeline.reader import read_document
-from schemas.records import ActionUpdate, Appearance, MinuteItem, Resolution
+from schemas.records import ActionUpdate, AgendaItem, Appearance, MinuteItem, Resolution
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
@@ -57,6 +57,11 @@ def contact_key(record: dict) -> tuple:
     name = record.get("name") or record.get("name_as_written")
     return (normalise(name), normalise(record.get("job_title")), normalise(record.get("organisation")),
             re.sub(r"\D", "", record.get("phone") or ""), (record.get("email") or "").lower())
+
+
+def agenda_item_key(record: dict) -> tuple:
+    pages = re.sub(r"\s+", "", record.get("pages") or "")
+    return (str(record.get("number") or ""), normalise(record.get("title")), pages, normalise(record.get("presenter")))
 
 
 def item_key(record: dict) -> tuple:
@@ -113,12 +118,17 @@ def evaluate_file(path: Path, expected: dict) -> CaseResult:
     resolutions = [r.model_dump() for r in records if isinstance(r, Resolution)]
     items = [r.model_dump() for r in records if isinstance(r, MinuteItem)]
     log_rows = [r.model_dump() for r in records if isinstance(r, ActionUpdate) and r.source == "action_log"]
-    scores = {
-        "resolutions": score(expected.get("resolutions", []), resolutions, resolution_key),
-        "minute_items": score(expected.get("minute_items", []), items, item_key),
-    }
+    # Only the record types a file has expectations for are scored.
+    scores = {}
+    if "resolutions" in expected:
+        scores["resolutions"] = score(expected["resolutions"], resolutions, resolution_key)
+    if "minute_items" in expected:
+        scores["minute_items"] = score(expected["minute_items"], items, item_key)
     if "action_log" in expected:
         scores["action_log"] = score(expected["action_log"], log_rows, action_key)
+    if "agenda" in expected:
+        agenda = [r.model_dump() for r in records if isinstance(r, AgendaItem)]
+        scores["agenda_items"] = score((expected["agenda"] or {}).get("items", []), agenda, agenda_item_key)
     people = [r.model_dump() for r in records if isinstance(r, Appearance)]
     if "attendance" in expected:
         present = [p for p in people if p["capacity"] in ("present", "officer", "other", "apologies")]
@@ -143,9 +153,17 @@ def cases(include_real: bool = True) -> list[tuple[str, Path, dict]]:
     if include_real and (SHARED / "real").is_dir():
         for expected_path in sorted((CORPUS / "expected" / "real").glob("*.json")):
             expected = json.loads(expected_path.read_text(encoding="utf-8"))
-            path = SHARED / expected["source"]
-            if path.exists():
-                out.append(("real", path, expected))
+            if "source" in expected:
+                path = SHARED / expected["source"]
+                if path.exists():
+                    out.append(("real", path, expected))
+        agendas = CORPUS / "expected" / "real" / "agendas.json"
+        if agendas.exists():
+            sheets = json.loads(agendas.read_text(encoding="utf-8"))["front_sheets"]
+            for sheet in sheets:
+                path = SHARED / sheet["source"]
+                if path.exists():
+                    out.append(("real", path, {"agenda": sheet}))
     return out
 
 
@@ -169,12 +187,11 @@ def report_lines(results: dict, verbose: bool = False) -> list[str]:
             lines.append(f"{group:<10} {table:<13} {s.expected:>8} {s.predicted:>6} {s.matched:>7} "
                          f"{s.precision:>6.3f} {s.recall:>6.3f} {s.f1:>6.3f}")
     lines.append("")
-    lines.append("per file (resolutions found / expected, F1; kind agreement on matched):")
+    lines.append("per file (found/expected and F1 per record type; resolution kind agreement on matched):")
     for group, result in results["files"]:
-        s = result.scores["resolutions"]
         same, total = result.kind_agreement
-        lines.append(f"  [{group}] {result.name}: {s.predicted} found / {s.expected} expected, F1 {s.f1:.3f}; "
-                     f"kind {same}/{total}")
+        summary = "; ".join(f"{table} {s.predicted}/{s.expected} F1 {s.f1:.3f}" for table, s in result.scores.items())
+        lines.append(f"  [{group}] {result.name}: {summary}" + (f"; kind {same}/{total}" if total else ""))
         if verbose:
             for table, table_score in result.scores.items():
                 lines.extend(f"      {table} missed: {k}" for k in table_score.missed)

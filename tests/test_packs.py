@@ -97,3 +97,26 @@ def test_pack_gives_the_same_records_as_its_papers_separately(tmp_path):
         separate |= content(extract(read_document(path)).records)
     assert whole == separate
     assert any(r[0] == "resolution" for r in whole) and any(r[0] == "action" for r in whole)
+
+
+def test_kent_supplement_packs_split_at_the_right_pages(shared_real):
+    expected = json.loads((CORPUS / "expected" / "real" / "kent_pack_parts.json").read_text(encoding="utf-8"))
+    for pack in expected["packs"]:
+        path = shared_real.parent / pack["source"]
+        got = [(p[1], p[2]) for p in parts_of(path)]
+        assert got == [(p["page_start"], p["page_end"]) for p in pack["parts"]], pack["source"]
+        blanks = [p[1] for p in parts_of(path) if p[0] == "blank"]
+        assert blanks == [p["page_start"] for p in pack["parts"] if p["kind"] == "blank"]
+
+
+def test_agenda_items_of_real_front_sheets(shared_real):
+    from pipeline.evaluate import agenda_item_key, score
+
+    sheets = json.loads((CORPUS / "expected" / "real" / "agendas.json").read_text(encoding="utf-8"))["front_sheets"]
+    total = None
+    for sheet in sheets:
+        records = extract(read_document(shared_real.parent / sheet["source"])).records
+        found = [r.model_dump() for r in records if isinstance(r, AgendaItem)]
+        result = score(sheet["items"], found, agenda_item_key)
+        total = result if total is None else (total.add(result) or total)
+    assert total.f1 >= 0.95, (total.missed, total.extra)
