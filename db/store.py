@@ -76,6 +76,7 @@ TABLES: dict[str, dict[str, type]] = {
         "appearances": int, "merge_reasons": str,
     },
     "officer_aliases": {"id": str, "officer_id": str, "alias": str, "reason": str},
+    "pages": {"id": str, "document_id": str, "page": int, "text": str, "width": float, "height": float},
     # Derived from action_updates after every change: one row per action, in
     # its latest state (see db/actions.py).
     "actions": {
@@ -92,9 +93,9 @@ FOREIGN_KEYS = {
 }
 # Record tables whose rows belong to one document (deleted with it).
 DOCUMENT_TABLES = ["resolutions", "minute_items", "action_updates", "appearances", "parts", "agenda_items",
-                   "recommendations"]
+                   "recommendations", "pages"]
 FTS = {"resolutions": ["text", "item_title"], "actions": ["action", "responsible", "comments"],
-       "officers": ["name", "aliases", "organisation", "job_title"]}
+       "officers": ["name", "aliases", "organisation", "job_title"], "pages": ["text"]}
 
 
 @dataclass
@@ -136,6 +137,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         db["action_updates"].create_index(["document_id"], if_not_exists=True)
         db["appearances"].create_index(["document_id"], if_not_exists=True)
         db["appearances"].create_index(["officer_id"], if_not_exists=True)
+        db["pages"].create_index(["document_id", "page"], if_not_exists=True)
         db["action_updates"].create_index(["action_id", "log_date"], if_not_exists=True)
         db["documents"].create_index(["path"], if_not_exists=True)
         db.execute("CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value TEXT)")

@@ -21,7 +21,7 @@ from pipeline.errors import BoardPapersError
 from pipeline.reader import SUPPORTED_SUFFIXES, file_sha256, read_document
 from pipeline.version import PIPELINE_VERSION
 from schemas.parsed import ParsedDocument
-from schemas.records import DocumentRecord, Extraction, Meeting, Record
+from schemas.records import DocumentRecord, Extraction, Meeting, PageText, Record, record_id
 
 
 @dataclass
@@ -89,6 +89,9 @@ def find_input_files(paths: Iterable[str | Path]) -> list[Path]:
 def extract(doc: ParsedDocument, version: str = PIPELINE_VERSION) -> Extraction:
     """Run every extractor over a parsed document and describe the document."""
     records = run_extractors(doc, version)
+    records.extend(PageText(id=record_id(doc.id, "page", page.number), document_id=doc.id, page=page.number,
+                            text=page.text, width=page.width or None, height=page.height or None)
+                   for page in doc.pages)
     meetings = [r for r in records if isinstance(r, Meeting)]
     kind = _document_kind(doc, records)
     body, meeting_date = _document_meeting(doc, meetings, kind)

@@ -206,3 +206,15 @@ class Recommendation(Provenance):
     number: str | None = None
     text: str
     agenda_item_number: str | None = None
+
+
+class PageText(Record):
+    """The full text of one page, for full-text search across everything."""
+
+    table: ClassVar[str] = "pages"
+    id: str
+    document_id: str
+    page: int
+    text: str
+    width: float | None = None
+    height: float | None = None
