@@ -283,7 +283,7 @@ def _people_in_contact_block(doc: ParsedDocument, block: list[Line], version: st
         line = person["line"]
         person["job_title"], person["organisation"] = _title_and_organisation(person["details"])
         out.append(Appearance(
-            id=record_id(doc.id, "contact", person["name"], line.page_number, line.top), name_as_written=person["name"],
+            id=record_id(doc.id, "contact", person["name"], line.page_number, round(line.top)), name_as_written=person["name"],
             capacity="contact", job_title=person["job_title"], organisation=person["organisation"],
             role=", ".join(v for v in (person["job_title"], person["organisation"]) if v) or None,
             email=person.get("email"), phone=person.get("phone"), document_id=doc.id, page=line.page_number,

@@ -32,7 +32,9 @@ def main() -> None:
 @click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Refuse PDFs with more pages than this.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None, help="Refuse files larger than this.")
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: on a terminal).")
-def ingest(paths, db_path, max_pages, max_bytes, progress) -> None:
+@click.option("--reader", type=click.Choice(["fast", "plumber"]), default="fast", show_default=True,
+              help="PDF reader: pypdfium2 for text (fast) or pdfplumber throughout; both give the same records.")
+def ingest(paths, db_path, max_pages, max_bytes, progress, reader) -> None:
     """Read PDF, .txt and .md files (folders recursively) into the database.
 
     Re-running is safe: unchanged files are skipped, changed files replace
@@ -46,7 +48,7 @@ def ingest(paths, db_path, max_pages, max_bytes, progress) -> None:
     show = sys.stderr.isatty() if progress is None else progress
     bar = tqdm(total=len(files), unit="file", disable=not show or len(files) < 2, file=sys.stderr)
     try:
-        report = run_ingest(files, db_path, max_pages=max_pages, max_bytes=max_bytes,
+        report = run_ingest(files, db_path, max_pages=max_pages, max_bytes=max_bytes, reader=reader,
                             on_file=lambda outcome: bar.update(1))
     except BoardPapersError as exc:
         raise click.ClickException(str(exc)) from None

@@ -147,13 +147,14 @@ def ingest(
     max_pages: int | None = None,
     max_bytes: int | None = None,
     on_file: Callable[[FileOutcome], None] | None = None,
+    reader: str = "fast",
 ) -> IngestReport:
     """Ingest files and folders into the database at ``db_path``."""
     db = store.open_db(db_path)
     report = IngestReport()
     try:
         for path in find_input_files(paths):
-            outcome = ingest_file(db, path, max_pages=max_pages, max_bytes=max_bytes)
+            outcome = ingest_file(db, path, max_pages=max_pages, max_bytes=max_bytes, reader=reader)
             report.files.append(outcome)
             if on_file:
                 on_file(outcome)
@@ -162,7 +163,8 @@ def ingest(
     return report
 
 
-def ingest_file(db, path: Path, *, max_pages: int | None = None, max_bytes: int | None = None) -> FileOutcome:
+def ingest_file(db, path: Path, *, max_pages: int | None = None, max_bytes: int | None = None,
+                reader: str = "fast") -> FileOutcome:
     shown = str(path)
     try:
         if not path.is_file():
@@ -174,7 +176,7 @@ def ingest_file(db, path: Path, *, max_pages: int | None = None, max_bytes: int 
             pages = db.execute("SELECT page_count FROM documents WHERE id = ?", [doc_id]).fetchone()[0]
             return FileOutcome(path=shown, status="unchanged", pages=pages,
                                unchanged={k: v for k, v in counts.items() if v})
-        doc = read_document(path, max_pages=max_pages, max_bytes=max_bytes, doc_id=doc_id)
+        doc = read_document(path, max_pages=max_pages, max_bytes=max_bytes, doc_id=doc_id, reader=reader)
         doc.path = resolved
         extraction = extract(doc)
         result = store.store_extraction(db, extraction)

@@ -67,7 +67,7 @@ def sniff_media_type(path: Path) -> str:
 
 def read_document(path: str | Path, *, max_pages: int | None = None,
                   max_bytes: int | None = None, doc_id: str | None = None,
-                  reader: str = "plumber") -> ParsedDocument:
+                  reader: str = "fast") -> ParsedDocument:
     """Parse one file. ``doc_id`` may be passed when the caller already hashed it.
     ``reader`` picks the PDF reader: ``"plumber"`` (pdfplumber) or ``"fast"``
     (PDFium, ``pipeline.fast_reader``), which give the same document."""

@@ -1,0 +1,220 @@
+"""The PDFium reader (``read_document(..., reader="fast")``) gives the same
+records as the pdfplumber one: on every corpus PDF, on every real paper in
+../shared/real (skipped when absent), and on PDFs made here with the layout
+quirks it has to reproduce. Records are compared whole except for their boxes.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+import pdf_factory
+from conftest import REPO, SHARED_REAL
+from pipeline.errors import (
+    BoardPapersError, CorruptFileError, EncryptedFileError, NoTextLayerError, TooLargeError,
+)
+from pipeline.fast_reader import read_pdf_fast
+from pipeline.ingest import extract
+from pipeline.reader import read_document
+
+CORPUS_PDFS = sorted((REPO / "corpus" / "pdf").glob("*.pdf"))
+REAL_PDFS = sorted(p.relative_to(SHARED_REAL).as_posix() for p in SHARED_REAL.rglob("*.pdf")) \
+    if SHARED_REAL.is_dir() else []
+
+# Real papers on which the readers are known to differ, and why.
+# Real papers on which the two readers are known to differ, with why (none now).
+KNOWN_DIFFERENCES: dict[str, str] = {}
+
+
+def records(path: Path, reader: str):
+    """What ingest stores for a file, without boxes; or the error it reports."""
+    try:
+        doc = read_document(path, reader=reader)
+    except BoardPapersError as exc:
+        return ("error", type(exc).__name__)
+    return [(type(r).__name__, r.model_dump(exclude={"bbox"})) for r in extract(doc).records]
+
+
+def assert_same_records(path: Path) -> None:
+    assert records(path, "fast") == records(path, "plumber")
+
+
+@pytest.mark.parametrize("path", CORPUS_PDFS, ids=lambda p: p.name)
+def test_corpus_pdf(path):
+    assert_same_records(path)
+
+
+def _real_params():
+    if not REAL_PDFS:
+        return [pytest.param(None, id="shared-real-absent")]
+    return [pytest.param(name, id=name, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_DIFFERENCES[name])]
+                         if name in KNOWN_DIFFERENCES else []) for name in REAL_PDFS]
+
+
+@pytest.mark.parametrize("name", _real_params())
+def test_real_paper(shared_real, name):
+    assert_same_records(shared_real / name)
+
+
+# --- PDFs made here ---------------------------------------------------------
+
+def layout_quirks(path: Path) -> Path:
+    """What the fast reader reconstructs by hand: standard fonts with
+    pdfminer's built-in metrics, a superscript set with text rise, character
+    and word spacing, horizontal scaling, TJ kerning, a lone space drawn on its
+    own (PDFium drops it), a stamp in a form XObject, text rotated on the page,
+    a filled box, then a page with /Rotate 90 and a Letter page."""
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    width, height = A4
+    c.setFont("Times-Roman", 12)
+    c.drawString(60, height - 60, "Minutes of a meeting of the Example Board held on Monday, 4 September 2017.")
+    text = c.beginText(60, height - 90)
+    text.setFont("Helvetica", 11)
+    text.textOut("The 22")
+    text.setRise(4)
+    text.setFont("Helvetica", 7)
+    text.textOut("nd")
+    text.setRise(0)
+    text.setFont("Helvetica", 11)
+    text.textOut(" meeting was quorate.")
+    c.drawText(text)
+    text = c.beginText(60, height - 120)
+    text.setFont("Courier", 10)
+    text.setCharSpace(1.5)
+    text.textLine("Spaced out letters here.")
+    text.setCharSpace(0)
+    text.setWordSpace(6)
+    text.textLine("Wide word spacing in this line.")
+    text.setWordSpace(0)
+    c.drawText(text)
+    text = c.beginText(60, height - 170)
+    text.setFont("Helvetica-Bold", 11)
+    text.setHorizScale(80)
+    text.textLine("RESOLVED that condensed text be read.")
+    c.drawText(text)
+    c.setFont("Helvetica", 11)
+    c._code.append("BT 60 %.2f Td [(Ker) -120 (ned) 300 (text) -2000 (gap)] TJ ET" % (height - 200))
+    c._code.append("BT /F1 11 Tf 60 %.2f Td (Left) Tj ( ) Tj 25.5 0 Td (Right) Tj ET" % (height - 220))
+    c.beginForm("stamp")
+    c.setFont("Helvetica-Bold", 10)
+    c.drawString(400, height - 30, "Agenda Item 5")
+    c.endForm()
+    c.doForm("stamp")
+    c.saveState()
+    c.translate(40, 300)
+    c.rotate(90)
+    c.setFont("Helvetica", 9)
+    c.drawString(0, 0, "Rotated margin note 2017")
+    c.restoreState()
+    c.setFillColorRGB(1, 0.75, 0)
+    c.rect(60, 400, 100, 20, fill=1, stroke=0)
+    c.setFillColorRGB(0, 0, 0)
+    c.drawString(60, 380, "finance flow – “quoted” £5,000 café")
+    c.showPage()
+    c.setPageRotation(90)
+    c.setFont("Helvetica", 11)
+    c.drawString(60, 500, "A page shown rotated, RESOLVED that it be read.")
+    c.drawString(60, 480, "Second line on the rotated page.")
+    c.showPage()
+    c.setPageRotation(0)
+    c.setPageSize((612, 792))
+    c.setFont("Times-Bold", 14)
+    c.drawString(72, 700, "Letter page with Times Bold")
+    c.setFont("Times-Italic", 12)
+    c.drawString(72, 680, "and an italic line.")
+    c.showPage()
+    c.save()
+    return path
+
+
+ACTIONS = [["1", "17 June 2022", "Circulate the strategy to partners", "J. Smith", "Sent 20 June", "Green"],
+           ["2", "17 June 2022", "Report back on funding", "A. Jones", "Due September", "Amber"],
+           ["3", "18 March 2022", "Review the risk register", "B. Khan", "Overdue", "Red"]]
+
+GENERATED = {
+    "layout_quirks": layout_quirks,
+    "minutes_across_pages": pdf_factory.minutes_across_pages,
+    "partly_scanned": pdf_factory.partly_scanned,
+    "action_log_with_fills": lambda p: pdf_factory.action_log(p, ACTIONS, fills={0: "Green", 1: "Amber", 2: "Red"}),
+    "unruled_action_log": lambda p: pdf_factory.unruled_action_log(p, ACTIONS),
+    "long_minutes": lambda p: pdf_factory.long_minutes(p, 4),
+    "mini_pack": pdf_factory.mini_pack,
+}
+
+
+@pytest.mark.parametrize("name", sorted(GENERATED))
+def test_generated_pdf(tmp_path, name):
+    assert_same_records(GENERATED[name](tmp_path / f"{name}.pdf"))
+
+
+def test_generated_pdf_pages_match_in_detail(tmp_path):
+    """Beyond records: the same lines with the same words, fonts, sizes, bold
+    and breaks, and the same tables, on the file with the most quirks."""
+    path = layout_quirks(tmp_path / "quirks.pdf")
+    plumber, fast = read_document(path), read_document(path, reader="fast")
+    assert [(p.width, p.height, p.has_text_layer, p.image_count) for p in fast.pages] == \
+        [(p.width, p.height, p.has_text_layer, p.image_count) for p in plumber.pages]
+    for page_plumber, page_fast in zip(plumber.pages, fast.pages):
+        def lines(page):
+            return [(line.text, line.fontname, line.size, line.bold, line.furniture, line.after_break,
+                     [(w.text, w.fontname, w.size, round(w.x0, 3), round(w.top, 3), round(w.x1, 3))
+                      for w in line.words]) for line in page.lines]
+        assert lines(page_fast) == lines(page_plumber)
+    log = pdf_factory.action_log(tmp_path / "log.pdf", ACTIONS, fills={0: "Green", 1: "Amber", 2: "Red"})
+
+    def cells(doc):
+        return [(c.text, c.fill) if c else None for table in doc.pages[0].tables for row in table.rows for c in row]
+    assert cells(read_document(log, reader="fast")) == cells(read_document(log))
+    assert {fill for _, fill in filter(None, cells(read_document(log, reader="fast")))} >= {"#00b050", "#ff0000"}
+
+
+# --- errors -----------------------------------------------------------------
+
+def test_encrypted_pdf(tmp_path):
+    path = pdf_factory.encrypted(tmp_path / "locked.pdf")
+    with pytest.raises(EncryptedFileError, match="encrypted.*qpdf --decrypt"):
+        read_pdf_fast(path, "id", max_pages=None)
+    with pytest.raises(EncryptedFileError):
+        read_document(path, reader="fast")
+
+
+def test_truncated_pdf(tmp_path):
+    whole = pdf_factory.minutes_across_pages(tmp_path / "whole.pdf").read_bytes()
+    path = tmp_path / "truncated.pdf"
+    path.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(CorruptFileError, match="cannot be read as a PDF.*download it again"):
+        read_pdf_fast(path, "id", max_pages=None)
+
+
+def test_image_only_pdf(tmp_path):
+    with pytest.raises(NoTextLayerError, match="OCR"):
+        read_document(pdf_factory.scanned(tmp_path / "scan.pdf"), reader="fast")
+
+
+def test_partly_scanned_pages_are_listed(tmp_path):
+    path = pdf_factory.partly_scanned(tmp_path / "partly.pdf")
+    assert read_document(path, reader="fast").pages_without_text == [2]
+
+
+def test_page_limit(tmp_path):
+    path = pdf_factory.minutes_across_pages(tmp_path / "three.pdf")
+    with pytest.raises(TooLargeError) as fast:
+        read_document(path, max_pages=2, reader="fast")
+    with pytest.raises(TooLargeError) as plumber:
+        read_document(path, max_pages=2)
+    assert str(fast.value) == str(plumber.value)
+
+
+def test_text_files_ignore_the_reader(tmp_path):
+    path = tmp_path / "paper.txt"
+    path.write_text("First page\n\fSecond page\n", encoding="utf-8")
+    assert [line.text for page in read_document(path, reader="fast").pages for line in page.lines] == \
+        ["First page", "Second page"]
+
+
+def test_unknown_reader(tmp_path):
+    with pytest.raises(ValueError, match="unknown reader"):
+        read_document(pdf_factory.minutes_across_pages(tmp_path / "m.pdf"), reader="pdfbox")
