@@ -77,6 +77,12 @@ TABLES: dict[str, dict[str, type]] = {
     },
     "officer_aliases": {"id": str, "officer_id": str, "alias": str, "reason": str},
     "pages": {"id": str, "document_id": str, "page": int, "text": str, "width": float, "height": float},
+    "indicators": {
+        "id": str, "body": str, "name": str, "value": float, "value_text": str, "unit": str, "period": str,
+        "area": str, "comparator": str, "comparator_value": float, "rag": str, "direction": str,
+        "table_title": str, "source_text": str, "meeting_id": str, "document_id": str, "page": int,
+        "column": str, "row_label": str, "kind": str, "series_key": str, "bbox": str, "pipeline_version": str,
+    },
     # Derived from action_updates after every change: one row per action, in
     # its latest state (see db/actions.py).
     "actions": {
@@ -93,9 +99,10 @@ FOREIGN_KEYS = {
 }
 # Record tables whose rows belong to one document (deleted with it).
 DOCUMENT_TABLES = ["resolutions", "minute_items", "action_updates", "appearances", "parts", "agenda_items",
-                   "recommendations", "pages"]
+                   "recommendations", "pages", "indicators"]
 FTS = {"resolutions": ["text", "item_title"], "actions": ["action", "responsible", "comments"],
-       "officers": ["name", "aliases", "organisation", "job_title"], "pages": ["text"]}
+       "officers": ["name", "aliases", "organisation", "job_title"], "pages": ["text"],
+       "indicators": ["name", "table_title", "source_text"]}
 
 
 @dataclass

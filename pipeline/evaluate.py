@@ -20,6 +20,7 @@ from pathlib import Path
 
 from pipeline.ingest import extract
 from pipeline.reader import read_document
+from schemas.indicators import Indicator
 from schemas.records import ActionUpdate, AgendaItem, Appearance, MinuteItem, Resolution
 
 REPO = Path(__file__).resolve().parent.parent
@@ -62,6 +63,40 @@ def contact_key(record: dict) -> tuple:
 def agenda_item_key(record: dict) -> tuple:
     pages = re.sub(r"\s+", "", record.get("pages") or "")
     return (str(record.get("number") or ""), normalise(record.get("title")), pages, normalise(record.get("presenter")))
+
+
+def _indicator_norm(text: str | None) -> str:
+    text = (text or "").lower().replace("’", "'")
+    text = re.sub(r"\(\s*per [^)]*\)", " ", text)
+    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9%]+", " ", text)).strip()
+
+
+def indicator_table_key(record: dict) -> tuple:
+    """Name, value and the column it sits under must match."""
+    value = record.get("value")
+    return (_indicator_norm(record.get("name")), None if value is None else round(float(value), 4),
+            _indicator_norm(record.get("column")))
+
+
+def score_prose(expected: list[dict], predicted: list[dict]) -> Score:
+    """A prose statistic matches when value and unit agree and it was read
+    from the same sentence (70% of the shorter sentence's words shared)."""
+    def same_sentence(a: str | None, b: str | None) -> bool:
+        wa, wb = set(_indicator_norm(a).split()), set(_indicator_norm(b).split())
+        return bool(wa and wb) and len(wa & wb) / min(len(wa), len(wb)) >= 0.7
+
+    used: set[int] = set()
+    missed = []
+    for want in expected:
+        hit = next((i for i, got in enumerate(predicted) if i not in used and got.get("value") is not None
+                    and abs(got["value"] - want["value"]) < 1e-6 and (got.get("unit") or "") == (want.get("unit") or "")
+                    and same_sentence(want.get("source"), got.get("source_text"))), None)
+        if hit is None:
+            missed.append((want["value"], want.get("unit"), (want.get("source") or "")[:80]))
+        else:
+            used.add(hit)
+    extra = [(g.get("value"), g.get("unit"), (g.get("source_text") or "")[:80]) for i, g in enumerate(predicted) if i not in used]
+    return Score(expected=len(expected), predicted=len(predicted), matched=len(used), missed=missed, extra=extra)
 
 
 def item_key(record: dict) -> tuple:
@@ -129,6 +164,12 @@ def evaluate_file(path: Path, expected: dict) -> CaseResult:
     if "agenda" in expected:
         agenda = [r.model_dump() for r in records if isinstance(r, AgendaItem)]
         scores["agenda_items"] = score((expected["agenda"] or {}).get("items", []), agenda, agenda_item_key)
+    indicators = [r.model_dump() for r in records if isinstance(r, Indicator)]
+    if "indicator_tables" in expected:
+        tables = [r for r in indicators if r["kind"] == "table" and r["value"] is not None]
+        scores["indicator_tables"] = score(expected["indicator_tables"], tables, indicator_table_key)
+    if "prose_statistics" in expected:
+        scores["prose_statistics"] = score_prose(expected["prose_statistics"], [r for r in indicators if r["kind"] == "prose"])
     people = [r.model_dump() for r in records if isinstance(r, Appearance)]
     if "attendance" in expected:
         present = [p for p in people if p["capacity"] in ("present", "officer", "other", "apologies")]
