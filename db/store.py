@@ -148,6 +148,17 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         db["action_updates"].create_index(["action_id", "log_date"], if_not_exists=True)
         db["documents"].create_index(["path"], if_not_exists=True)
         db.execute("CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value TEXT)")
+        # Series: the same indicator of the same body across meetings, points in period order.
+        db.execute("""
+            CREATE VIEW IF NOT EXISTS indicator_series AS
+            SELECT i.series_key, i.body, i.name, i.unit, coalesce(m.date, d.meeting_date) AS meeting_date,
+                   i.period, i.value, i.value_text, i.rag, i.direction, i.comparator, i.comparator_value,
+                   i.document_id, i.page, i.id AS indicator_id
+            FROM indicators i
+            LEFT JOIN meetings m ON m.id = i.meeting_id
+            LEFT JOIN documents d ON d.id = i.document_id
+            WHERE i.value IS NOT NULL AND i.series_key != ''
+            ORDER BY i.series_key, i.body, i.period, meeting_date""")
         db.execute("INSERT OR REPLACE INTO _meta (key, value) VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
     for name, columns in FTS.items():
         triggers = {t.name for t in db[name].triggers}
