@@ -947,15 +947,18 @@ def _line_tables(lines: list[Line]) -> tuple[list[_Grid], set[int]]:
 
 # --- grid -> records ------------------------------------------------------------------
 
+_PERIOD_PIECE = re.compile(r"(?:19|20)\d{2}\s*[-–/]\s*\d{2,4}|\bQ[1-4]\b|"
+                           r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[\s\-–]+\d{2,4}", re.I)
+
+
 def _column_period(label: str) -> str | None:
+    """The period a column covers: the whole header when it is one ("Jan – Mar
+    24", "in 2014/15"), else its years and quarters ("Current Year Q2 rolling
+    12month (2017-18)" -> "Q2 2017-18")."""
     if _PERIODISH.match(label):
         return normalise_space(re.sub(r"^(?:in|for)\s+", "", label))
-    found = re.findall(r"(?:19|20)\d{2}\s*[-–/]\s*\d{2,4}|\bQ[1-4]\b|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[\s\-–]+\d{2,4}", label, re.I)
-    if found:
-        return " ".join(dict.fromkeys(normalise_space(f) for f in found))
-    if _PERIODISH.match(label):
-        return normalise_space(re.sub(r"^(?:in|for)\s+", "", label))
-    return None
+    found = _PERIOD_PIECE.findall(label)
+    return " ".join(dict.fromkeys(normalise_space(f) for f in found)) if found else None
 
 
 def _benchmark(label: str) -> str | None:
