@@ -15,6 +15,7 @@ from pathlib import Path
 import sqlite_utils
 
 from db.actions import rebuild_actions
+from db import migrations
 from db.chain import link_chain
 from db.officers import rebuild_registry
 from pipeline.errors import DatabaseError
@@ -121,6 +122,7 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
         db = sqlite_utils.Database(path)
         db.execute("PRAGMA busy_timeout = 30000")
         db.enable_wal()
+        migrations.upgrade(db)  # an older database is brought up to date; a newer one is refused
         ensure_schema(db)
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"cannot open the database ({exc})", path=str(path),
@@ -162,7 +164,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         db.execute("INSERT OR REPLACE INTO _meta (key, value) VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
     for name, columns in FTS.items():
         triggers = {t.name for t in db[name].triggers}
-        if not db[name].detect_fts() or not any(t.startswith(f"{name}_a") for t in triggers):
+        if not db[name].detect_fts() or not {f"{name}_ai", f"{name}_ad", f"{name}_au"} <= triggers:
             # Also when a kill left the FTS table without its triggers.
             db[name].enable_fts(columns, create_triggers=True, tokenize="porter", replace=True)
 

@@ -49,7 +49,8 @@ def ingest(paths, db_path, max_pages, max_bytes, progress, reader) -> None:
     bar = tqdm(total=len(files), unit="file", disable=not show or len(files) < 2, file=sys.stderr)
     try:
         report = run_ingest(files, db_path, max_pages=max_pages, max_bytes=max_bytes, reader=reader,
-                            on_file=lambda outcome: bar.update(1))
+                            on_file=lambda outcome: bar.update(1),
+                            on_wait=lambda message: click.echo(message, err=True))
     except BoardPapersError as exc:
         raise click.ClickException(str(exc)) from None
     finally:

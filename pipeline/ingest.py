@@ -17,7 +17,8 @@ from pathlib import Path
 from db import store
 from extractors import run_extractors
 from extractors.textutil import find_date
-from pipeline.errors import BoardPapersError
+from pipeline.errors import BoardPapersError, TooLargeError
+from pipeline.locking import ingest_lock
 from pipeline.reader import SUPPORTED_SUFFIXES, file_sha256, read_document
 from pipeline.version import PIPELINE_VERSION
 from schemas.parsed import ParsedDocument
@@ -148,29 +149,49 @@ def ingest(
     max_bytes: int | None = None,
     on_file: Callable[[FileOutcome], None] | None = None,
     reader: str = "fast",
+    on_wait: Callable[[str], None] | None = None,
 ) -> IngestReport:
     """Ingest files and folders into the database at ``db_path``."""
-    db = store.open_db(db_path)
     report = IngestReport()
-    try:
-        for path in find_input_files(paths):
-            outcome = ingest_file(db, path, max_pages=max_pages, max_bytes=max_bytes, reader=reader)
-            report.files.append(outcome)
-            if on_file:
-                on_file(outcome)
-    finally:
-        db.close()
+    # One ingest at a time per database: a second one waits, and says so.
+    with ingest_lock(db_path, on_wait=on_wait):
+        db = store.open_db(db_path)
+        try:
+            for path in find_input_files(paths):
+                outcome = ingest_file(db, path, max_pages=max_pages, max_bytes=max_bytes, reader=reader)
+                report.files.append(outcome)
+                if on_file:
+                    on_file(outcome)
+        finally:
+            db.close()
     return report
+
+
+def storable(text: str) -> str:
+    """A path as text SQLite can store: bytes that are not UTF-8 (kept by
+    Python as surrogates) are written as backslash escapes."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def display_name(path: Path) -> str:
+    """A file name safe to print and store: control characters (a newline in
+    a name could forge a summary line) and undecodable bytes escaped."""
+    text = storable(str(path))
+    return re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def ingest_file(db, path: Path, *, max_pages: int | None = None, max_bytes: int | None = None,
                 reader: str = "fast") -> FileOutcome:
-    shown = str(path)
+    shown = display_name(path)
     try:
         if not path.is_file():
             raise BoardPapersError("no such file or folder", path=shown)
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise TooLargeError(f"is {size:,} bytes, over the limit of {max_bytes:,}", path=shown,
+                                hint="raise --max-bytes to ingest it")  # before hashing a huge file
         doc_id = file_sha256(path)
-        resolved = str(path.resolve())
+        resolved = storable(str(path.resolve()))
         if store.is_unchanged(db, doc_id, resolved, PIPELINE_VERSION):
             counts = store.document_record_counts(db, doc_id)
             pages = db.execute("SELECT page_count FROM documents WHERE id = ?", [doc_id]).fetchone()[0]
@@ -178,13 +199,13 @@ def ingest_file(db, path: Path, *, max_pages: int | None = None, max_bytes: int 
                                unchanged={k: v for k, v in counts.items() if v})
         doc = read_document(path, max_pages=max_pages, max_bytes=max_bytes, doc_id=doc_id, reader=reader)
         doc.path = resolved
+        doc.filename = storable(doc.filename)
         extraction = extract(doc)
         result = store.store_extraction(db, extraction)
         return FileOutcome(path=shown, status=result.status, pages=doc.page_count, warnings=extraction.warnings,
                            new=result.new, unchanged=result.unchanged)
     except BoardPapersError as exc:
-        if exc.path is None:
-            exc.path = shown
+        exc.path = shown  # the escaped name: one line, whatever the file is called
         return FileOutcome(path=shown, status="failed", error=str(exc))
     except (OSError, ValueError, RuntimeError, RecursionError, MemoryError) as exc:
         # Anything else a hostile or broken file can provoke is still reported

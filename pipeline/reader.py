@@ -7,6 +7,7 @@ the file and says what to do.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import re
@@ -134,7 +135,8 @@ def _read_pdf(path: Path, doc_id: str, *, max_pages: int | None) -> ParsedDocume
             raise
         raise _pdf_error(path, exc, (PDFEncryptionError, PDFPasswordIncorrect)) from None
     finally:
-        pdf.close()
+        with contextlib.suppress(Exception):
+            pdf.close()  # a damaged file can fail again while closing: the error above is the one to report
     if not doc.pages:
         raise EmptyFileError("has no pages", path=str(path))
     doc.pages_without_text = [p.number for p in doc.pages if not p.has_text_layer and p.image_count]
