@@ -25,6 +25,7 @@ serve: install
 	$(BIN)/boardpapers serve --db $(DB)
 
 test: install
+	-PYTHON=$(BIN)/python bash scripts/install_browser.sh  # chromium + playwright for the browser tests; they skip without
 	$(BIN)/python -m pytest -q
 
 eval: install

@@ -65,28 +65,41 @@ def ingest(paths, db_path, max_pages, max_bytes, progress, reader) -> None:
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; 0.0.0.0 publishes to the network.")
 @click.option("--port", default=8001, show_default=True, type=int)
-def serve(db_path, host, port) -> None:
-    """Start Datasette on the database with the project's configuration."""
-    from pipeline.export import metadata
+@click.option("--allow-sql", is_flag=True, help="Let visitors run their own read-only SQL (off: named queries only).")
+@click.option("--live", is_flag=True,
+              help="Open the database read-only but not immutable, so that a running ingest shows up.")
+def serve(db_path, host, port, allow_sql, live) -> None:
+    """Publish the database with Datasette, read-only.
+
+    Search everything at /-/search, every record linked to its page of the
+    original, indicator charts at /-/boardpapers/series. The database is
+    opened immutable (restart after an ingest, or use --live).
+    """
+    import signal
+
+    from db.publish import datasette_metadata, serve_command
 
     path = Path(db_path)
-    if not path.exists():
+    if not path.is_file():
         raise click.ClickException(f"{db_path}: no database here (run `boardpapers ingest PATH...` first)")
-    config = metadata()
-    # The configuration is written for a database named "boardpapers"; Datasette
-    # names a database after its file, so rename the section to match.
-    config = {**config, "databases": {path.stem: config["databases"]["boardpapers"]}}
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False, encoding="utf-8") as handle:
-        yaml.safe_dump(config, handle, allow_unicode=True)
-    command = [sys.executable, "-m", "datasette", "serve", str(path), "--metadata", handle.name,
-               "--host", host, "--port", str(port), "--setting", "default_page_size", "50"]
-    click.echo(f"Serving {db_path} at http://{host}:{port}/", err=True)
+        yaml.safe_dump(datasette_metadata(path), handle, allow_unicode=True)
+    command = serve_command(path, handle.name, host=host, port=port, allow_sql=allow_sql, live=live)
+    mode = "live, read-only" if live else "immutable"
+    click.echo(f"Serving {db_path} ({mode}; SQL {'allowed' if allow_sql else 'off'}) at http://{host}:{port}/", err=True)
+    forwarded = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+    previous = {signum: signal.getsignal(signum) for signum in forwarded}
     try:
-        sys.exit(subprocess.call(command))
-    except KeyboardInterrupt:
-        pass
+        datasette = subprocess.Popen(command)
+        # Stopping this command (a service manager's SIGTERM, Ctrl-C) stops Datasette too.
+        for signum in forwarded:
+            signal.signal(signum, lambda signum, frame: datasette.send_signal(signum))
+        status = datasette.wait()
     finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
         Path(handle.name).unlink(missing_ok=True)
+    sys.exit(0 if status < 0 else status)
 
 
 @main.group()
