@@ -37,7 +37,12 @@ with tempfile.TemporaryDirectory() as tmp:
     db = store.open_db(Path(tmp) / "m.db")
     outcome = ingest_file(db, Path(sys.argv[1]))
     db.close()
-print(json.dumps({{"status": outcome.status, "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}}))
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:  # VmHWM: this process image's own peak (ru_maxrss also counts the parent's pages copied by fork)
+    peak = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    pass
+print(json.dumps({{"status": outcome.status, "maxrss_kb": peak}}))
 """
 
 

@@ -128,6 +128,7 @@ def _read_pdf(path: Path, doc_id: str, *, max_pages: int | None) -> ParsedDocume
                                        path=str(path), hint="re-save the PDF (e.g. print to PDF) and try again") from None
             finally:
                 page.close()  # release the page's cached objects: bounded memory
+                getattr(pdf.doc, "_cached_objs", {}).clear()  # and pdfminer's (images kept every page's bytes)
     except TooLargeError:
         raise
     except Exception as exc:
