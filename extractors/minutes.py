@@ -161,8 +161,8 @@ def _extract_region(doc: ParsedDocument, lines: list[Line], version: str) -> lis
             trigger = block.trigger.lstrip("~")
             for label, clause_lines in block.clauses:
                 text = _clause_text(clause_lines, label)
-                if not text:
-                    continue
+                if not re.search(r"\w", text):
+                    continue  # "RESOLVED." alone on its line: no clause text
                 title = block.subitem or item.title or None
                 records.append(Resolution(
                     id=record_id(doc.id, meeting_id, item.number, title, label, normalise_space(text).lower()),
