@@ -28,25 +28,11 @@ sys.path.insert(0, str(REPO))
 from pipeline.errors import BoardPapersError  # noqa: E402
 from pipeline.reader import read_document  # noqa: E402
 
+sys.path.insert(0, str(REPO / "benchmarks"))
+# The file set and the pdfplumber baseline are bench_ingest's, so both scripts measure alike.
+from bench_ingest import bare_extract_text as bare_pdfplumber, pdfs  # noqa: E402
+
 METHODS = ("bare pdfplumber", "bare pypdfium2", "read plumber", "read fast")
-
-
-def pdfs() -> list[Path]:
-    files = sorted((REPO / "corpus" / "pdf").glob("*.pdf"))
-    shared = REPO.parent / "shared" / "real"
-    if shared.is_dir():
-        files += sorted(shared.rglob("*.pdf"))
-    return files
-
-
-def bare_pdfplumber(path: Path) -> int:
-    import pdfplumber
-
-    with pdfplumber.open(path) as pdf:
-        for page in pdf.pages:
-            page.extract_text()
-            page.close()
-        return len(pdf.pages)
 
 
 def bare_pypdfium2(path: Path) -> int:
