@@ -78,6 +78,32 @@ def indicator_table_key(record: dict) -> tuple:
             _indicator_norm(record.get("column")))
 
 
+def kpi_key(record: dict) -> tuple:
+    """A dashboard KPI: its page and name, Latest and Previous RAG, direction of travel."""
+    return (record.get("page"), _indicator_norm(record.get("name")), record.get("latest_rag"),
+            record.get("previous_rag"), record.get("direction"))
+
+
+def kpi_ratings(indicators: list[dict]) -> list[dict]:
+    """One row per KPI of a dashboard whose ratings sit under "… Latest" and
+    "… Previous" columns: the two RAG ratings and the Latest direction."""
+    rows: dict[tuple, dict] = {}
+    for record in indicators:
+        column = (record.get("column") or "").strip()
+        which = next((w for w in ("Latest", "Previous") if column.endswith(w)), None)
+        if which is None or record.get("kind") != "table":
+            continue
+        label = record.get("row_label") or record.get("name")
+        row = rows.setdefault((record.get("page"), _indicator_norm(label)),
+                              {"page": record.get("page"), "name": label, "latest_rag": None,
+                               "previous_rag": None, "direction": None})
+        if which == "Latest":
+            row["latest_rag"], row["direction"] = record.get("rag"), record.get("direction")
+        else:
+            row["previous_rag"] = record.get("rag")
+    return list(rows.values())
+
+
 def score_prose(expected: list[dict], predicted: list[dict]) -> Score:
     """A prose statistic matches when value and unit agree and it was read
     from the same sentence (70% of the shorter sentence's words shared)."""
@@ -170,6 +196,11 @@ def evaluate_file(path: Path, expected: dict) -> CaseResult:
         scores["indicator_tables"] = score(expected["indicator_tables"], tables, indicator_table_key)
     if "prose_statistics" in expected:
         scores["prose_statistics"] = score_prose(expected["prose_statistics"], [r for r in indicators if r["kind"] == "prose"])
+    if "kpis" in expected:
+        # the annotator read the summary pages the expected rows name; the
+        # per-KPI detail pages repeat the ratings and are not scored here
+        pages = {k["page"] for k in expected["kpis"]}
+        scores["kpi_ratings"] = score(expected["kpis"], [k for k in kpi_ratings(indicators) if k["page"] in pages], kpi_key)
     people = [r.model_dump() for r in records if isinstance(r, Appearance)]
     if "attendance" in expected:
         present = [p for p in people if p["capacity"] in ("present", "officer", "other", "apologies")]
@@ -222,10 +253,10 @@ def evaluate(include_real: bool = True) -> dict[str, dict[str, Score]]:
 
 
 def report_lines(results: dict, verbose: bool = False) -> list[str]:
-    lines = [f"{'group':<10} {'record type':<13} {'expected':>8} {'found':>6} {'matched':>7} {'P':>6} {'R':>6} {'F1':>6}"]
+    lines = [f"{'group':<10} {'record type':<16} {'expected':>8} {'found':>6} {'matched':>7} {'P':>6} {'R':>6} {'F1':>6}"]
     for group, tables in results["groups"].items():
         for table, s in tables.items():
-            lines.append(f"{group:<10} {table:<13} {s.expected:>8} {s.predicted:>6} {s.matched:>7} "
+            lines.append(f"{group:<10} {table:<16} {s.expected:>8} {s.predicted:>6} {s.matched:>7} "
                          f"{s.precision:>6.3f} {s.recall:>6.3f} {s.f1:>6.3f}")
     lines.append("")
     lines.append("per file (found/expected and F1 per record type; resolution kind agreement on matched):")

@@ -55,7 +55,7 @@ from pdfplumber.table import TableFinder, TableSettings
 
 from pipeline.errors import CorruptFileError, EmptyFileError, TooLargeError
 from pipeline.reader import _base_font, _group_lines, _mark_paragraph_breaks, _pdf_error, _reason
-from pipeline.tables import read_tables
+from pipeline.tables import read_marks, read_tables
 from schemas.parsed import Page, ParsedDocument, Word, is_bold_font
 
 # pdfplumber's extract_words settings in pipeline.reader._read_pdf_page.
@@ -285,7 +285,9 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, doctop: float, box: tuple | 
         if not text.chars:
             return out
         if objects.paths:
-            out.tables = read_tables(_TablePage(out.number, placer, doctop, objects.paths, text.chars_in_order()))
+            shapes = _TablePage(out.number, placer, doctop, objects.paths, text.chars_in_order())
+            out.tables = read_tables(shapes)
+            out.marks = read_marks(shapes) if shapes.curves else []
         out.lines = _group_lines(_words(text), out.number)
         _mark_paragraph_breaks(out.lines)
         return out

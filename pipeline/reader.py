@@ -22,7 +22,7 @@ from pipeline.errors import (
     UnsupportedFileError,
 )
 from pipeline.furniture import mark_furniture
-from pipeline.tables import read_tables
+from pipeline.tables import read_marks, read_tables
 from schemas.parsed import Line, Page, ParsedDocument, Word, is_bold_font
 
 PDF_SUFFIXES = {".pdf"}
@@ -171,6 +171,7 @@ def _read_pdf_page(page) -> Page:
     if not chars:
         return out
     out.tables = read_tables(page)
+    out.marks = read_marks(page) if page.curves else []
     raw_words = page.extract_words(
         x_tolerance=2.5, y_tolerance=3, keep_blank_chars=False, use_text_flow=False,
         extra_attrs=["fontname", "size"],

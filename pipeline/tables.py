@@ -5,7 +5,7 @@ pdfplumber does, and prose pages have nothing for it to find.
 """
 from __future__ import annotations
 
-from schemas.parsed import Cell, Table
+from schemas.parsed import Cell, Mark, Table
 
 MIN_RULINGS = 4  # fewer edges than this cannot make a table with cells
 
@@ -85,3 +85,49 @@ def read_tables(page) -> list[Table]:
         if len(table.rows) >= 2:
             tables.append(table)
     return tables
+
+
+# --- direction-of-travel arrows drawn as shapes ---------------------------
+
+def arrow_direction(points) -> str | None:
+    """Which way an outline arrow points: its tip is a single vertex at one
+    end of its long axis, the other end is the shaft's two corners."""
+    pts = [(float(x), float(y)) for x, y in points]
+    if len(pts) < 6:
+        return None
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    width, height = max(xs) - min(xs), max(ys) - min(ys)
+    if width <= 0 or height <= 0:
+        return None
+    vertical = height >= width
+    along, across = (ys, xs) if vertical else (xs, ys)
+    size = max(width, height)
+
+    def spread(at: float) -> float:
+        near = [c for a, c in zip(along, across) if abs(a - at) <= 0.08 * size]
+        return max(near) - min(near)
+
+    low, high = spread(min(along)), spread(max(along))
+    if abs(low - high) < 0.1 * min(width, height):
+        return None
+    # ``top`` grows down the page: the narrow end at the largest top is a tip pointing down
+    if vertical:
+        return "down" if high < low else "up"
+    return "right" if high < low else "left"
+
+
+def read_marks(page) -> list[Mark]:
+    """Small filled arrows among a page's curves (pdfplumber's, or the fast
+    reader's shapes in the same form), each drawn once."""
+    marks: list[Mark] = []
+    for curve in page.curves:
+        width, height = curve["x1"] - curve["x0"], curve["bottom"] - curve["top"]
+        if not curve.get("fill") or not (4 <= width <= 30 and 4 <= height <= 30):
+            continue
+        direction = arrow_direction(curve.get("pts") or [])
+        cx, cy = (curve["x0"] + curve["x1"]) / 2, (curve["top"] + curve["bottom"]) / 2
+        if direction and not any(abs((m.x0 + m.x1) / 2 - cx) < 2 and abs((m.top + m.bottom) / 2 - cy) < 2
+                                 for m in marks):
+            marks.append(Mark(direction, round(curve["x0"], 2), round(curve["top"], 2),
+                              round(curve["x1"], 2), round(curve["bottom"], 2)))
+    return marks

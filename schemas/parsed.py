@@ -85,6 +85,18 @@ class Table:
 
 
 @dataclass(slots=True)
+class Mark:
+    """A small filled vector arrow drawn on the page (a dashboard's direction
+    of travel), with the way it points: up, down, left or right."""
+
+    direction: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+@dataclass(slots=True)
 class Page:
     number: int  # 1-based
     width: float
@@ -96,6 +108,7 @@ class Page:
     # Cheap layout signals for extractors that want tables.
     rect_count: int = 0
     tables: list[Table] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)
 
     @property
     def body_lines(self) -> list[Line]:

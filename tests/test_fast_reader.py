@@ -24,7 +24,6 @@ CORPUS_PDFS = sorted((REPO / "corpus" / "pdf").glob("*.pdf"))
 REAL_PDFS = sorted(p.relative_to(SHARED_REAL).as_posix() for p in SHARED_REAL.rglob("*.pdf")) \
     if SHARED_REAL.is_dir() else []
 
-# Real papers on which the readers are known to differ, and why.
 # Real papers on which the two readers are known to differ, with why (none now).
 KNOWN_DIFFERENCES: dict[str, str] = {}
 

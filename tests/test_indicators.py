@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -30,7 +30,6 @@ from extractors.indicators import direction_from_glyphs, extract_indicators, par
 from pipeline.ingest import extract
 from pipeline.reader import read_document
 from schemas.indicators import Indicator
-from schemas.parsed import Page
 
 SEEDS = ["000_e42d4005f73c3d0d", "001_552fc88e60d056c6", "002_b57fa291a26203ee", "003_38ad48cc9663eea4"]
 KENT_QPR = "uk_kent_cc/QPR Q3 Cabinet appendix 1.pdf"
@@ -229,83 +228,14 @@ def test_seed_prose_names_say_what_is_measured(seed_results):
 
 # --- Kent quarterly performance report ------------------------------------------------
 
-@dataclass(slots=True)
-class _Mark:
-    direction: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-
-
-def arrow_direction(points) -> str | None:
-    """Which way an outline arrow points: its tip is a single vertex at one
-    end of its long axis, the other end is the shaft's two corners."""
-    pts = [(float(x), float(y)) for x, y in points]
-    if len(pts) < 6:
-        return None
-    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-    width, height = max(xs) - min(xs), max(ys) - min(ys)
-    if width <= 0 or height <= 0:
-        return None
-    vertical = height >= width
-    along, across = (ys, xs) if vertical else (xs, ys)
-    size = max(width, height)
-
-    def spread(at: float) -> float:
-        near = [c for a, c in zip(along, across) if abs(a - at) <= 0.08 * size]
-        return max(near) - min(near)
-
-    low, high = spread(min(along)), spread(max(along))
-    if abs(low - high) < 0.1 * min(width, height):
-        return None
-    if vertical:
-        return "down" if high < low else "up"
-    return "right" if high < low else "left"
-
-
-def read_marks(page) -> list[_Mark]:
-    """Small filled outline arrows on a pdfplumber page (what the reader is
-    to report as ``Page.marks``; see the integration notes)."""
-    marks: list[_Mark] = []
-    for curve in page.curves:
-        width, height = curve["x1"] - curve["x0"], curve["bottom"] - curve["top"]
-        if not curve.get("fill") or not (4 <= width <= 30 and 4 <= height <= 30):
-            continue
-        direction = arrow_direction(curve.get("pts") or [])
-        cx, cy = (curve["x0"] + curve["x1"]) / 2, (curve["top"] + curve["bottom"]) / 2
-        if direction and not any(abs((m.x0 + m.x1) / 2 - cx) < 2 and abs((m.top + m.bottom) / 2 - cy) < 2 for m in marks):
-            marks.append(_Mark(direction, curve["x0"], curve["top"], curve["x1"], curve["bottom"]))
-    return marks
-
-
-@dataclass(slots=True)
-class _PageWithMarks(Page):
-    marks: list = field(default_factory=list)
-
-
-def with_marks(doc, path: Path):
-    """The reader does not report vector arrows yet: add them from pdfplumber.
-    Once ``Page.marks`` exists the document is returned as read."""
-    if "marks" in Page.__dataclass_fields__:
-        return doc
-    import pdfplumber
-
-    with pdfplumber.open(path) as pdf:
-        marks = {page.page_number: read_marks(page) for page in pdf.pages}
-    doc.pages = [_PageWithMarks(**{f.name: getattr(p, f.name) for f in fields(Page)}, marks=marks.get(p.number, []))
-                 for p in doc.pages]
-    return doc
-
-
-@pytest.fixture(scope="module")
-def kent() -> tuple[list[Indicator], dict]:
+@pytest.fixture(scope="module", params=["fast", "plumber"])
+def kent(request) -> tuple[list[Indicator], dict]:
     path = SHARED_REAL / KENT_QPR
     if not path.exists():
         pytest.skip("../shared/real is not present (the real papers are only in the development checkout)")
     expected = json.loads((REPO / "corpus" / "expected" / "real" / "uk_kent_cc__qpr-q3-2024-25-kpis.json")
                           .read_text(encoding="utf-8"))
-    doc = with_marks(read_document(path), path)
+    doc = read_document(path, reader=request.param)
     return extract_indicators(doc, "test"), expected
 
 
@@ -460,12 +390,11 @@ KPI_ROWS = [("% of calls answered within 60 seconds", "Green", "Amber", "up"),
             ("Number of homes brought back into use", "Amber", "Green", "right")]
 
 
+@pytest.mark.parametrize("reader", ["fast", "plumber"])
 @pytest.mark.parametrize("arrows", ["glyphs", "shapes"])
-def test_kpi_summary_rag_from_fill_and_direction_from_arrows(tmp_path, arrows):
+def test_kpi_summary_rag_from_fill_and_direction_from_arrows(tmp_path, arrows, reader):
     path = _kpi_summary_pdf(tmp_path / f"kpi_summary_{arrows}.pdf", KPI_ROWS, arrows=arrows)
-    doc = read_document(path)
-    if arrows == "shapes":
-        doc = with_marks(doc, path)
+    doc = read_document(path, reader=reader)
     records = extract_indicators(doc, "test")
     by_row = {}
     for record in records:
