@@ -559,8 +559,9 @@ def extra_template_vars(template, database, table, columns, view_name, request, 
     async def variables():
         out = {"boardpapers_search_url": _path(datasette, "/-/search")}
         if view_name == "row" and request is not None and table in CITABLE and await _is_papers(datasette, database):
-            out["boardpapers_cite"] = await row_citation(datasette, database, table,
-                                                         tilde_decode(request.url_vars.get("pks", "")))
+            pk = tilde_decode(request.url_vars.get("pks", ""))
+            out["boardpapers_cite"] = await row_citation(datasette, database, table, pk)
+            out["boardpapers_related"] = await row_related(datasette, database, table, pk)
         return out
     return variables
 
@@ -625,6 +626,70 @@ async def row_citation(datasette, database: str, table: str, pk: str) -> dict | 
         out["page_url"] = _path(datasette, provenance.page_url(document_id, page, bbox))
         out["image_url"] = _path(datasette, provenance.page_url(document_id, page, bbox, image=True))
     return out
+
+
+# --- who and what a record involves ------------------------------------------------------------
+
+_PEOPLE_SQL = """
+    select a.officer_id, coalesce(o.name, a.name_as_written) as name, a.capacity, a.role,
+           coalesce(nullif(a.job_title, ''), o.job_title) as job_title, coalesce(a.organisation, o.organisation) as organisation
+    from appearances a left join officers o on o.id = a.officer_id
+    where a.source_record_id in ({ids})
+    order by case a.capacity when 'responsible' then 0 else 1 end, name"""
+_ACTIONS_SQL = """
+    select id, number, action, responsible, status, rag, is_open, listed, first_seen, last_seen, updates, due
+    from actions where {where} order by coalesce(last_seen, first_seen) desc, number"""
+
+
+async def row_related(datasette, database: str, table: str, pk: str) -> dict | None:
+    """The people a resolution or action names and the actions it gave rise
+    to, with their latest status: what a row page shows under "Cite this"."""
+    if table not in ("resolutions", "actions", "action_updates"):
+        return None
+    actions: list[dict] = []
+    history: list[dict] = []
+    if table == "resolutions":
+        actions = await _rows(datasette, database, _ACTIONS_SQL.format(where="resolution_id = ?"), [pk])
+        record_ids = [pk] + [a["id"] for a in actions]
+    else:
+        action_id = pk
+        if table == "action_updates":
+            found = await _rows(datasette, database, "select action_id from action_updates where id = ?", [pk])
+            action_id = found[0]["action_id"] if found else None
+        record_ids = [r for r in (pk, action_id) if r]
+        if action_id:
+            history = await _rows(datasette, database, """
+                select u.id, u.log_date, u.status, u.rag, u.comments, u.document_id, u.page, d.filename
+                from action_updates u left join documents d on d.id = u.document_id
+                where u.action_id = ? order by u.log_date, d.filename""", [action_id])
+    marks = ", ".join("?" * len(record_ids))
+    people: dict[str, dict] = {}  # one line a person, with every capacity they appear in
+    for person in await _rows(datasette, database, _PEOPLE_SQL.format(ids=marks), record_ids):
+        key = person["officer_id"] or person["name"]
+        if key in people:
+            if person["capacity"] not in people[key]["capacities"]:
+                people[key]["capacities"].append(person["capacity"])
+            continue
+        person["capacities"] = [person["capacity"]]
+        title = person["job_title"] or person["role"]
+        person["about"] = ", ".join(dict.fromkeys(v for v in (title, person["organisation"]) if v))
+        if person["officer_id"]:
+            person["url"] = datasette.urls.row(database, "officers", tilde_encode(person["officer_id"]))
+            person["person_url"] = (f"{datasette.urls.database(database)}/person?"
+                                    + urllib.parse.urlencode({"name": person["name"]}))
+        people[key] = person
+    people = list(people.values())
+    for action in actions:
+        action["url"] = datasette.urls.row(database, "actions", tilde_encode(action["id"]))
+        action["status_text"] = action["status"] or action["rag"] or (
+            "open, no update yet" if action["is_open"] else "closed")
+    for update in history:
+        update["url"] = datasette.urls.row(database, "action_updates", tilde_encode(update["id"]))
+        if update["page"]:
+            update["page_url"] = _path(datasette, provenance.page_url(update["document_id"], update["page"], None))
+    if not (people or actions or history):
+        return {"table": table, "empty": True}
+    return {"table": table, "people": people, "actions": actions, "history": history}
 
 
 # --- a facet by year -------------------------------------------------------------------------------

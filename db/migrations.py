@@ -85,7 +85,10 @@ def _write_transaction(db: sqlite_utils.Database) -> Iterator[None]:
 def _add_missing(db: sqlite_utils.Database, tables: dict[str, dict[str, type]],
                  foreign_keys: dict[str, list] | None = None) -> None:
     """Create missing tables and add missing columns; never drop or change one."""
-    for name, columns in tables.items():
+    from db.store import creation_order
+
+    for name in creation_order():
+        columns = tables[name]
         table = db[name]
         if not table.exists():
             table.create(columns, pk="id", foreign_keys=(foreign_keys or {}).get(name))
@@ -111,8 +114,29 @@ def _to_1(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value TEXT)")
 
 
+def _to_2(db: sqlite_utils.Database) -> None:
+    """Schema 2 declares foreign keys between the record tables (Datasette
+    labels ids with names and lists the rows pointing at a record). SQLite
+    cannot add one to a table in place, so each table is rebuilt with its keys
+    (sqlite-utils ``transform``: same columns, rows and indexes) and its
+    full-text index filled again, as the rows may have new rowids."""
+    from db import store
+
+    _add_missing(db, store.TABLES)
+    for name in store.creation_order():
+        table = db[name]
+        have = {fk.column for fk in table.foreign_keys}
+        wanted = [fk for fk in store.FOREIGN_KEYS.get(name, []) if fk[0] not in have]
+        if not wanted:
+            continue
+        table.transform(add_foreign_keys=wanted)
+        if table.detect_fts():
+            table.enable_fts(store.FTS[name], create_triggers=True, tokenize="porter", replace=True)
+
+
 MIGRATIONS: dict[int, Step] = {
     1: Step("add the _meta table and every column and table of schema 1 that is missing", _to_1),
+    2: Step("declare the foreign keys between record tables (each table rebuilt with its rows)", _to_2),
 }
 
 

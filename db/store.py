@@ -21,7 +21,7 @@ from db.officers import rebuild_registry
 from pipeline.errors import DatabaseError
 from schemas.records import Extraction
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_DB = "db/boardpapers.db"
 
 # Column order and types for every table, so that an empty database already
@@ -34,7 +34,7 @@ TABLES: dict[str, dict[str, type]] = {
     },
     "meetings": {
         "id": str, "body": str, "date": str, "start_time": str, "end_time": str, "venue": str,
-        "chair": str, "document_id": str, "page": int,
+        "chair": str, "document_id": str, "page": int, "known_from": str,
     },
     "minute_items": {
         "id": str, "meeting_id": str, "number": str, "title": str, "text": str, "document_id": str,
@@ -93,11 +93,46 @@ TABLES: dict[str, dict[str, type]] = {
         "responsible_people": str, "due": str, "rag": str, "listed": int, "is_open": int, "updates": int,
     },
 }
+# Declared so that Datasette labels each id with its record's name and a row
+# page lists the rows of other tables that point at it ("Links from other
+# tables"). SQLite does not enforce them here (PRAGMA foreign_keys is off):
+# derived tables (officers, actions) are rebuilt after the rows that point at them.
+_DOC = ("document_id", "documents", "id")
+_MEETING = ("meeting_id", "meetings", "id")
 FOREIGN_KEYS = {
-    "minute_items": [("meeting_id", "meetings", "id"), ("document_id", "documents", "id")],
-    "resolutions": [("meeting_id", "meetings", "id"), ("document_id", "documents", "id"),
-                    ("minute_item_id", "minute_items", "id")],
+    "meetings": [_DOC],
+    "minute_items": [_MEETING, _DOC, ("agenda_item_id", "agenda_items", "id"), ("report_part_id", "parts", "id")],
+    "parts": [_DOC],
+    "agenda_items": [_MEETING, ("part_id", "parts", "id"), _DOC],
+    "recommendations": [("part_id", "parts", "id"), _MEETING, _DOC],
+    "resolutions": [_MEETING, _DOC, ("minute_item_id", "minute_items", "id")],
+    "action_updates": [("action_id", "actions", "id"), _DOC, ("resolution_id", "resolutions", "id")],
+    "appearances": [("officer_id", "officers", "id"), _MEETING, _DOC],
+    "officer_aliases": [("officer_id", "officers", "id")],
+    "pages": [_DOC],
+    "indicators": [_MEETING, _DOC],
+    "actions": [("resolution_id", "resolutions", "id"), _DOC],
 }
+
+
+def creation_order() -> list[str]:
+    """TABLES ordered so that every table comes after the tables its foreign
+    keys point at (sqlite-utils checks the referenced column exists)."""
+    order: list[str] = []
+
+    def visit(name: str) -> None:
+        if name in order:
+            return
+        for _, other, _ in FOREIGN_KEYS.get(name, []):
+            if other != name:
+                visit(other)
+        order.append(name)
+
+    for name in TABLES:
+        visit(name)
+    return order
+
+
 # Record tables whose rows belong to one document (deleted with it).
 DOCUMENT_TABLES = ["resolutions", "minute_items", "action_updates", "appearances", "parts", "agenda_items",
                    "recommendations", "pages", "indicators"]
@@ -132,7 +167,8 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
     with db.atomic():
-        for name, columns in TABLES.items():
+        for name in creation_order():
+            columns = TABLES[name]
             table = db[name]
             if not table.exists():
                 table.create(columns, pk="id", foreign_keys=FOREIGN_KEYS.get(name))
@@ -202,6 +238,8 @@ def store_extraction(db: sqlite_utils.Database, extraction: Extraction) -> Store
         db["documents"].insert(document.row(), pk="id", replace=True)
         for name, records in tables.items():
             rows = [record.row() for record in records]
+            if name == "meetings":
+                rows = _merge_meetings(db, rows, stale)
             before = existing.get(name, set())
             ids = {row["id"] for row in rows}
             result.new[name] = len(ids - before)
@@ -218,13 +256,43 @@ def store_extraction(db: sqlite_utils.Database, extraction: Extraction) -> Store
     return result
 
 
+# How well a source knows a meeting: minutes over a front sheet over a report's date.
+_KNOWN_FROM_RANK = {"minutes": 3, "agenda": 2, "report": 1}
+
+
+def _merge_meetings(db: sqlite_utils.Database, rows: list[dict], stale: list[str]) -> list[dict]:
+    """A meeting is one row whoever names it: the minutes, the pack's front
+    sheet, a report for it. A row another document already wrote keeps its
+    values and gains the ones it lacked; the better source (minutes) keeps
+    the row's document and page."""
+    merged = []
+    for row in rows:
+        found = list(db.query("SELECT * FROM meetings WHERE id = ?", [row["id"]]))
+        held = found[0] if found else None
+        if held is None or held.get("document_id") in stale:
+            merged.append(row)
+            continue
+        ours = _KNOWN_FROM_RANK.get(row.get("known_from") or "", 0)
+        theirs = _KNOWN_FROM_RANK.get(held.get("known_from") or "", 0)
+        first, second = (row, held) if ours > theirs else (held, row)
+        merged.append({k: first.get(k) if first.get(k) not in (None, "") else second.get(k) for k in row})
+    return merged
+
+
 def _delete_orphan_meetings(db: sqlite_utils.Database) -> None:
-    db.execute(
-        "DELETE FROM meetings WHERE document_id NOT IN (SELECT id FROM documents) "
-        "AND id NOT IN (SELECT meeting_id FROM resolutions WHERE meeting_id IS NOT NULL) "
-        "AND id NOT IN (SELECT meeting_id FROM minute_items WHERE meeting_id IS NOT NULL) "
-        "AND id NOT IN (SELECT meeting_id FROM agenda_items WHERE meeting_id IS NOT NULL)"
-    )
+    """Meetings whose document is gone and that no record points at."""
+    referenced = " ".join(f"AND id NOT IN (SELECT meeting_id FROM {name} WHERE meeting_id IS NOT NULL)"
+                          for name in ("resolutions", "minute_items", "agenda_items", "recommendations",
+                                       "appearances", "indicators"))
+    db.execute(f"DELETE FROM meetings WHERE document_id NOT IN (SELECT id FROM documents) {referenced}")
+    # a meeting kept for the records of other documents now cites one of those
+    for name in ("minute_items", "resolutions", "agenda_items", "recommendations", "appearances", "indicators"):
+        db.execute(f"UPDATE meetings SET document_id = (SELECT r.document_id FROM {name} r WHERE r.meeting_id = meetings.id "
+                   f"ORDER BY r.page LIMIT 1), page = (SELECT min(r.page) FROM {name} r WHERE r.meeting_id = meetings.id "
+                   f"AND r.document_id = (SELECT r2.document_id FROM {name} r2 WHERE r2.meeting_id = meetings.id "
+                   f"ORDER BY r2.page LIMIT 1)) "
+                   f"WHERE document_id NOT IN (SELECT id FROM documents) "
+                   f"AND id IN (SELECT meeting_id FROM {name} WHERE meeting_id IS NOT NULL)")
 
 
 def now_iso() -> str:

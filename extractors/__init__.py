@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from extractors.actions import extract_actions
-from extractors.indicators import extract_indicators
+from extractors.indicators import extract_indicator_records
 from extractors.minutes import extract_minutes
 from extractors.officers import extract_officers
 from extractors.packs import extract_packs
@@ -24,7 +24,7 @@ EXTRACTORS: dict[str, Extractor] = {
     "minutes": lambda doc, version, prior: extract_minutes(doc, version),
     "actions": extract_actions,
     "officers": extract_officers,
-    "indicators": extract_indicators,
+    "indicators": extract_indicator_records,
 }
 
 

@@ -187,6 +187,8 @@ class _Context:
     body: str | None
     default_date: str | None
     dates: list[tuple[int, float, str]] = field(default_factory=list)  # (page, top, ISO) of date lines
+    # meetings named by the readings: id -> (date, first page it was used on)
+    used: dict[str, tuple[str, int | None]] = field(default_factory=dict)
 
     def meeting_id(self, page: int | None, top: float | None = None) -> str | None:
         date = self.default_date
@@ -195,7 +197,9 @@ class _Context:
                 date = iso
         if not (self.body and date):
             return None
-        return record_id(self.body.lower(), date)
+        meeting_id = record_id(self.body.lower(), date)
+        self.used.setdefault(meeting_id, (date, page))
+        return meeting_id
 
 
 def _context(doc: ParsedDocument, prior: list[Record]) -> _Context:
@@ -1843,10 +1847,25 @@ def _ruled_records(doc: ParsedDocument, page: Page, table: Table, lines: list[Li
     return _grid_records(grid, doc, context, version)
 
 
-def extract_indicators(doc: ParsedDocument, version: str = "", prior: list[Record] | None = None) -> list[Indicator]:
+def extract_indicator_records(doc: ParsedDocument, version: str = "", prior: list[Record] | None = None) -> list[Record]:
+    """The indicators, and a ``Meeting`` for each meeting they belong to that
+    the paper's other records do not already name (a report for a meeting
+    whose minutes are elsewhere), so every ``meeting_id`` has its row."""
+    context = _context(doc, prior or [])
+    records: list[Record] = list(extract_indicators(doc, version, prior, context=context))
+    named = {r.id for r in prior or [] if isinstance(r, Meeting)}
+    for meeting_id, (date, page) in context.used.items():
+        if meeting_id not in named:
+            records.append(Meeting(id=meeting_id, body=context.body, date=date, document_id=doc.id, page=page,
+                                   known_from="report"))
+    return records
+
+
+def extract_indicators(doc: ParsedDocument, version: str = "", prior: list[Record] | None = None, *,
+                       context: _Context | None = None) -> list[Indicator]:
     """Every indicator in a paper: ruled tables first, then tables set as
     lines, then statistics in the remaining prose."""
-    context = _context(doc, prior or [])
+    context = context or _context(doc, prior or [])
     lines = doc.body_lines()
     records: list[Indicator] = []
     for page in doc.pages:

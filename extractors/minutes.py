@@ -690,7 +690,7 @@ def _read_meeting(doc: ParsedDocument, header: list[Line], region: list[Line]) -
     meeting_id = record_id(body and body.lower(), date) if date else record_id(body, doc.id)
     first_page = header[0].page_number if header else None
     return Meeting(id=meeting_id, body=body, date=date, start_time=start_time, end_time=end_time,
-                   venue=venue, chair=chair, document_id=doc.id, page=first_page)
+                   venue=venue, chair=chair, document_id=doc.id, page=first_page, known_from="minutes")
 
 
 def _closing_times(region: list[Line]) -> list[str]:

@@ -299,7 +299,7 @@ def _front_sheet_meeting(doc: ParsedDocument, lines: list[Line]) -> Meeting | No
         body = re.sub(r"^the\s+", "", body, flags=re.I)
     return Meeting(id=record_id(body and body.lower(), date), body=body, date=date,
                    start_time=times[0] if times else None, venue=venue, document_id=doc.id,
-                   page=head[0].page_number if head else None)
+                   page=head[0].page_number if head else None, known_from="agenda")
 
 
 # --- reports' recommendations ---------------------------------------------

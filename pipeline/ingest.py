@@ -93,8 +93,8 @@ def extract(doc: ParsedDocument, version: str = PIPELINE_VERSION) -> Extraction:
     records.extend(PageText(id=record_id(doc.id, "page", page.number), document_id=doc.id, page=page.number,
                             text=page.text, width=page.width or None, height=page.height or None)
                    for page in doc.pages)
-    meetings = [r for r in records if isinstance(r, Meeting)]
-    kind = _document_kind(doc, records)
+    meetings = [r for r in records if isinstance(r, Meeting) and r.known_from != "report"]
+    kind = _document_kind(doc, meetings)
     body, meeting_date = _document_meeting(doc, meetings, kind)
     document = DocumentRecord(
         id=doc.id, filename=doc.filename, path=doc.path, media_type=doc.media_type,
@@ -113,10 +113,11 @@ def extract(doc: ParsedDocument, version: str = PIPELINE_VERSION) -> Extraction:
 _AGENDA = re.compile(r"^\s*agenda\s*$", re.I)
 
 
-def _document_kind(doc: ParsedDocument, records: list[Record]) -> str:
+def _document_kind(doc: ParsedDocument, meetings: list[Meeting]) -> str:
+    """Minutes, agenda pack, agenda, report or other, from the meetings its
+    minutes or front sheet name (not those a report merely refers to)."""
     first_page = doc.pages[0].body_lines[:15] if doc.pages else []
     has_agenda = any(_AGENDA.match(line.text) for line in first_page)
-    meetings = [r for r in records if isinstance(r, Meeting)]
     if meetings:
         starts_on_first_page = any(m.page == doc.pages[0].number for m in meetings)
         if has_agenda or not starts_on_first_page:

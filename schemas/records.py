@@ -69,6 +69,9 @@ class Meeting(Record):
     chair: str | None = None
     document_id: str = ""
     page: int | None = None
+    # What the meeting is known from: "minutes", "agenda" (a front sheet), or
+    # "report" (only named by a paper's date and board).
+    known_from: str | None = None
 
 
 class MinuteItem(Provenance):

@@ -105,6 +105,9 @@ def test_search_open_a_resolution_and_see_its_page(page, served, tmp_path):
     original = page.locator(".bp-cite a.bp-original-link").get_attribute("href")
     assert original.endswith("?page=5#page=5")
     assert image_loaded(page, ".bp-cite img.bp-thumb") > 0
+    arising = page.locator("#bp-related tr.bp-action")
+    assert arising.count() == 1 and "training be arranged" in arising.inner_text()
+    assert arising.locator(".bp-status").inner_text() == "open, no update yet"
     page.screenshot(path=str(tmp_path / "2-resolution.png"), full_page=True)
 
     page.locator(".bp-cite a.bp-page-link").click()
@@ -117,6 +120,22 @@ def test_search_open_a_resolution_and_see_its_page(page, served, tmp_path):
     response = page.request.get(served + original.split("#")[0])
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     assert response.body()[:5] == b"%PDF-"
+
+
+def test_a_resolution_shows_the_people_involved(page, served, tmp_path):
+    page.goto(served + "/-/search?q=" + "formally request the data".replace(" ", "+"))
+    hit = page.locator("section#resolutions li.bp-hit", has_text="002_b57fa291a26203ee.pdf").first
+    hit.locator("a.bp-hit-title").click()
+    page.wait_for_url("**/papers/resolutions/*")
+    person = page.locator("#bp-related li.bp-person", has_text="Chris Thomas")
+    assert "responsible" in person.locator(".bp-kind").inner_text().lower()  # shown in capitals by the CSS
+    assert page.locator("#bp-related tr.bp-action .bp-status").first.inner_text() == "open, no update yet"
+    page.screenshot(path=str(tmp_path / "6-people.png"), full_page=True)
+
+    person.get_by_role("link", name="Chris Thomas").click()
+    page.wait_for_url("**/papers/officers/*")
+    assert "Chris Thomas" in page.locator("h1").inner_text() or "Chris Thomas" in page.content()
+    assert page.get_by_text("from officer_id in appearances").count() == 1
 
 
 def test_open_an_indicator_chart(page, served, tmp_path, tmp_path_factory):

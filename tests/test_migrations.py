@@ -63,7 +63,7 @@ def test_version_0_is_upgraded_in_place_without_losing_a_row(tmp_path):
     db = sqlite_utils.Database(path)
     assert schema_version(db) == 0
     applied = upgrade(db)
-    assert applied == [f"1: {MIGRATIONS[1].description}"]
+    assert applied == [f"{v}: {MIGRATIONS[v].description}" for v in sorted(MIGRATIONS)]
     assert schema_version(db) == store.SCHEMA_VERSION
     for table, (old_columns, rows) in before.items():
         assert set(store.TABLES[table]) <= set(db[table].columns_dict), table  # every column added
@@ -86,6 +86,47 @@ def test_version_0_is_upgraded_in_place_without_losing_a_row(tmp_path):
         "WHERE resolutions_fts MATCH 'zeppelin'")] == ["r1"]
     assert db.execute("SELECT size_bytes, pages_without_text FROM documents WHERE id = 'd1'").fetchone() == (None, None)
     db.close()
+
+
+def version_1(path) -> sqlite_utils.Database:
+    """A schema-1 database as boardpapers wrote it: every table, no foreign
+    keys, full-text indexes with their triggers, records of one paper."""
+    db = sqlite_utils.Database(path)
+    for name in store.TABLES:
+        db[name].create(store.TABLES[name], pk="id")
+    db["documents"].insert({"id": "d1", "filename": "old.pdf", "path": "/p/old.pdf"})
+    db["meetings"].insert({"id": "m1", "body": "Old Board", "date": "2019-05-01", "document_id": "d1"})
+    db["resolutions"].insert_all([{"id": f"r{k}", "meeting_id": "m1", "document_id": "d1", "text": f"That item {k} be noted."}
+                                  for k in range(1, 4)] + [{"id": "r9", "meeting_id": "m1", "document_id": "d1",
+                                                            "text": "That the zeppelin be moored."}])
+    db["officers"].insert({"id": "o1", "name": "Ada Example"})
+    db["appearances"].insert({"id": "a1", "officer_id": "o1", "document_id": "d1", "meeting_id": "m1"})
+    db["resolutions"].delete("r2")  # a gap in the rowids, as deletes leave
+    for name, columns in store.FTS.items():
+        db[name].enable_fts(columns, create_triggers=True, tokenize="porter")
+    db.execute("CREATE TABLE _meta (key TEXT PRIMARY KEY, value TEXT)")
+    db.execute("INSERT INTO _meta VALUES ('schema_version', '1')")
+    db.conn.commit()
+    return db
+
+
+def test_version_1_gains_foreign_keys_keeping_rows_and_search(tmp_path):
+    path = tmp_path / "v1.db"
+    db = version_1(path)
+    rows = {name: db.execute(f"SELECT * FROM [{name}] ORDER BY id").fetchall() for name in ("resolutions", "appearances")}
+    assert upgrade(db) == [f"2: {MIGRATIONS[2].description}"]
+    assert schema_version(db) == 2
+    for name, fks in store.FOREIGN_KEYS.items():
+        assert {(fk.column, fk.other_table) for fk in db[name].foreign_keys} == {(c, t) for c, t, _ in fks}, name
+    for name, before in rows.items():
+        assert db.execute(f"SELECT * FROM [{name}] ORDER BY id").fetchall() == before
+    hits = db.execute("SELECT r.id FROM resolutions r JOIN resolutions_fts f ON f.rowid = r.rowid "
+                      "WHERE resolutions_fts MATCH 'zeppelin'").fetchall()
+    assert hits == [("r9",)]
+    # the triggers came back: a new row is searchable at once
+    db["resolutions"].insert({"id": "r10", "text": "That the airship be sold."})
+    assert db.execute("SELECT count(*) FROM resolutions_fts WHERE resolutions_fts MATCH 'airship'").fetchone() == (1,)
+    assert upgrade(db) == []
 
 
 def test_new_and_current_databases_need_nothing(tmp_path):

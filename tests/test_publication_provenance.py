@@ -379,3 +379,55 @@ def test_year_facet_and_labels(served):
     html = body.decode()
     assert re.search(r'<a href="/papers/officers/[0-9a-f]+">[A-Z][^<]+</a>', html), "officer ids should show names"
     assert re.search(r'<a href="/papers/meetings/[0-9a-f]+">\d{4}-\d\d-\d\d Leicestershire', html)
+
+
+# --- who and what a record involves ------------------------------------------------------
+
+def test_every_id_in_the_database_points_at_a_row(db):
+    """Declared foreign keys hold: every meeting, document, officer,
+    resolution and action id a record carries has its row."""
+    conn = sqlite3.connect(db)
+    try:
+        declared = conn.execute("select count(*) from pragma_foreign_key_list('appearances')").fetchone()[0]
+        assert declared == 3
+        assert conn.execute("pragma foreign_key_check").fetchall() == []
+    finally:
+        conn.close()
+
+
+def related(served: str, table: str, row_id: str) -> str:
+    status, _, body = fetch(f"{served}/papers/{table}/{urllib.parse.quote(row_id)}")
+    assert status == 200
+    html = body.decode()
+    assert '<section class="bp-related"' in html, table
+    return html.split('<section class="bp-related"', 1)[1].split("</section>", 1)[0]
+
+
+def test_resolution_page_shows_its_people_and_actions_with_status(served, db):
+    r = rows(db, "select r.id, a.id as action_id, o.id as officer_id from resolutions r "
+                 "join documents d on d.id = r.document_id join actions a on a.resolution_id = r.id "
+                 "join appearances p on p.source_record_id = a.id join officers o on o.id = p.officer_id "
+                 "where d.filename = '002_b57fa291a26203ee.pdf' and o.name = 'Chris Thomas'")[0]
+    section = related(served, "resolutions", r["id"])
+    person = re.search(r'<li class="bp-person"><a href="([^"]+)">Chris Thomas</a>.*?<span class="bp-kind">([^<]+)</span>',
+                       section, re.S)
+    assert person and person.group(1) == f"/papers/officers/{r['officer_id']}"
+    assert set(person.group(2).split(", ")) == {"responsible", "mentioned"}
+    action = re.search(rf'<a href="/papers/actions/{r["action_id"]}">(.*?)</a>.*?<td class="bp-status">(.*?)</td>',
+                       section, re.S)
+    assert action and "would formally request the data" in action.group(1)
+    assert action.group(2) == "open, no update yet"  # raised by the resolution, in no action log yet
+    status, _, body = fetch(f"{served}/papers/resolutions/{r['id']}")
+    assert f'href="/papers/actions?resolution_id={r["id"]}"' in body.decode()  # Datasette's links from other tables
+
+
+def test_action_page_shows_who_and_every_update(served, db):
+    action = rows(db, "select id, updates from actions where source = 'action_log' and updates > 1 "
+                      "order by id limit 1")[0]
+    section = related(served, "actions", action["id"])
+    history = section.split('<table class="bp-history">', 1)[1]
+    assert history.count("<tr>") - 1 == action["updates"]  # a header row, then one row an update
+    statuses = [s for (s,) in sqlite3.connect(db).execute(
+        "select coalesce(nullif(status, ''), rag, '') from action_updates where action_id = ? order by log_date",
+        [action["id"]])]
+    assert re.findall(r'<td class="bp-status">(.*?)</td>', history) == statuses
