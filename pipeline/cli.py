@@ -34,7 +34,9 @@ def main() -> None:
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: on a terminal).")
 @click.option("--reader", type=click.Choice(["fast", "plumber"]), default="fast", show_default=True,
               help="PDF reader: pypdfium2 for text (fast) or pdfplumber throughout; both give the same records.")
-def ingest(paths, db_path, max_pages, max_bytes, progress, reader) -> None:
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes reading files in parallel (one writes the database). [default: the number of cores]")
+def ingest(paths, db_path, max_pages, max_bytes, progress, reader, workers) -> None:
     """Read PDF, .txt and .md files (folders recursively) into the database.
 
     Re-running is safe: unchanged files are skipped, changed files replace
@@ -42,14 +44,14 @@ def ingest(paths, db_path, max_pages, max_bytes, progress, reader) -> None:
     """
     from tqdm import tqdm
 
-    from pipeline.ingest import find_input_files, ingest as run_ingest
+    from pipeline.ingest import default_workers, find_input_files, ingest as run_ingest
 
     files = find_input_files(paths)
     show = sys.stderr.isatty() if progress is None else progress
     bar = tqdm(total=len(files), unit="file", disable=not show or len(files) < 2, file=sys.stderr)
     try:
         report = run_ingest(files, db_path, max_pages=max_pages, max_bytes=max_bytes, reader=reader,
-                            on_file=lambda outcome: bar.update(1),
+                            workers=workers or default_workers(), on_file=lambda outcome: bar.update(1),
                             on_wait=lambda message: click.echo(message, err=True))
     except BoardPapersError as exc:
         raise click.ClickException(str(exc)) from None

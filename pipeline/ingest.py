@@ -8,9 +8,11 @@ others are still ingested and the database is untouched for the failed one.
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,6 +144,14 @@ def _document_meeting(doc: ParsedDocument, meetings: list[Meeting], kind: str) -
     return body, date
 
 
+def default_workers() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
 def ingest(
     paths: Iterable[str | Path],
     db_path: str | Path = store.DEFAULT_DB,
@@ -151,21 +161,84 @@ def ingest(
     on_file: Callable[[FileOutcome], None] | None = None,
     reader: str = "fast",
     on_wait: Callable[[str], None] | None = None,
+    workers: int = 1,
 ) -> IngestReport:
-    """Ingest files and folders into the database at ``db_path``."""
+    """Ingest files and folders into the database at ``db_path``.
+
+    With ``workers`` > 1, files are read and their records extracted in that
+    many worker processes while this process alone writes to the database,
+    one transaction per document, in the order of the files (so the result
+    is the same whatever the number of workers). Unchanged files are
+    recognised by their hash here and never sent to a worker."""
     report = IngestReport()
+    options = {"max_pages": max_pages, "max_bytes": max_bytes, "reader": reader}
     # One ingest at a time per database: a second one waits, and says so.
     with ingest_lock(db_path, on_wait=on_wait):
         db = store.open_db(db_path)
         try:
-            for path in find_input_files(paths):
-                outcome = ingest_file(db, path, max_pages=max_pages, max_bytes=max_bytes, reader=reader)
+            files = find_input_files(paths)
+            outcomes = (_ingest_parallel(db, files, workers, options) if workers > 1 and len(files) > 1
+                        else (ingest_file(db, path, **options) for path in files))
+            for outcome in outcomes:
                 report.files.append(outcome)
                 if on_file:
                     on_file(outcome)
         finally:
             db.close()
     return report
+
+
+@dataclass
+class _Job:
+    """A file that must be parsed: what the writer knows of it before parsing."""
+    path: Path
+    shown: str
+    doc_id: str
+    resolved: str
+
+
+def _ingest_parallel(db, files: list[Path], workers: int, options: dict) -> Iterator[FileOutcome]:
+    """Parse in worker processes, store here, in file order. At most
+    ``2 × workers`` parsed documents wait in memory for the writer."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    pool = None
+    pending: deque = deque()  # (job or outcome, future or None), in file order
+    try:
+        index = 0
+        while index < len(files) or pending:
+            while index < len(files) and len(pending) < 2 * workers:
+                checked = check_file(db, files[index], max_bytes=options["max_bytes"])
+                index += 1
+                if isinstance(checked, FileOutcome):
+                    pending.append((checked, None))
+                    continue
+                if pool is None:
+                    pool = _pool(workers, context)
+                pending.append((checked, pool.submit(parse_file, checked, **options)))
+            item, future = pending[0]
+            if future is None:
+                pending.popleft()
+                yield item
+                continue
+            try:
+                parsed = future.result()
+            except BrokenProcessPool:
+                # A worker died (killed for memory, or a crash in the PDF
+                # engine) and took the pool with it. Which file did it is not
+                # known: every file not yet parsed is read again on its own,
+                # so only the one that kills its worker is reported.
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = None
+                pending = deque((job, fut if fut is None or _succeeded(fut) else
+                                 _done(_parse_alone(job, options, context))) for job, fut in pending)
+                continue
+            pending.popleft()
+            yield parsed if isinstance(parsed, FileOutcome) else store_parsed(db, item, parsed)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def storable(text: str) -> str:
@@ -181,8 +254,57 @@ def display_name(path: Path) -> str:
     return re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def ingest_file(db, path: Path, *, max_pages: int | None = None, max_bytes: int | None = None,
-                reader: str = "fast") -> FileOutcome:
+def _worker_start(parent: int) -> None:
+    """In each worker: die with the ingest. A worker blocked on its queue
+    outlives a parent killed with SIGKILL (its siblings hold the queue's pipe
+    open), so on Linux the kernel is asked to kill it when the parent goes."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before the request
+        os._exit(1)
+
+
+def _pool(workers: int, context):
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start,
+                               initargs=(os.getpid(),))
+
+
+def _succeeded(future) -> bool:
+    return future.done() and not future.cancelled() and future.exception() is None
+
+
+def _done(result):
+    from concurrent.futures import Future
+
+    future: Future = Future()
+    future.set_result(result)
+    return future
+
+
+def _parse_alone(job: _Job, options: dict, context) -> Extraction | FileOutcome:
+    """Parse one file in a worker of its own: if it dies, this file did it."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    with _pool(1, context) as alone:
+        try:
+            return alone.submit(parse_file, job, **options).result()
+        except BrokenProcessPool:
+            return FileOutcome(path=job.shown, status="failed", error=(
+                f"{job.shown}: the worker reading it stopped abruptly (out of memory, or a crash in the PDF "
+                "engine); try it alone with --workers 1, or report this file"))
+
+
+def check_file(db, path: Path, *, max_bytes: int | None = None) -> _Job | FileOutcome:
+    """Before parsing: a missing or too large file fails, an unchanged one
+    (same bytes by SHA-256, same path, same pipeline version) is done."""
     shown = display_name(path)
     try:
         if not path.is_file():
@@ -198,18 +320,51 @@ def ingest_file(db, path: Path, *, max_pages: int | None = None, max_bytes: int 
             pages = db.execute("SELECT page_count FROM documents WHERE id = ?", [doc_id]).fetchone()[0]
             return FileOutcome(path=shown, status="unchanged", pages=pages,
                                unchanged={k: v for k, v in counts.items() if v})
-        doc = read_document(path, max_pages=max_pages, max_bytes=max_bytes, doc_id=doc_id, reader=reader)
-        doc.path = resolved
-        doc.filename = storable(doc.filename)
-        extraction = extract(doc)
-        result = store.store_extraction(db, extraction)
-        return FileOutcome(path=shown, status=result.status, pages=doc.page_count, warnings=extraction.warnings,
-                           new=result.new, unchanged=result.unchanged)
+        return _Job(path=path, shown=shown, doc_id=doc_id, resolved=resolved)
     except BoardPapersError as exc:
         exc.path = shown  # the escaped name: one line, whatever the file is called
         return FileOutcome(path=shown, status="failed", error=str(exc))
+    except (OSError, ValueError) as exc:
+        return FileOutcome(path=shown, status="failed", error=f"{shown}: could not be read ({type(exc).__name__}: {exc})")
+
+
+def parse_file(job: _Job, *, max_pages: int | None = None, max_bytes: int | None = None,
+               reader: str = "fast") -> Extraction | FileOutcome:
+    """Read and extract one file: no database (runs in a worker process)."""
+    try:
+        doc = read_document(job.path, max_pages=max_pages, max_bytes=max_bytes, doc_id=job.doc_id, reader=reader)
+        doc.path = job.resolved
+        doc.filename = storable(doc.filename)
+        return extract(doc)
+    except BoardPapersError as exc:
+        exc.path = job.shown
+        return FileOutcome(path=job.shown, status="failed", error=str(exc))
     except (OSError, ValueError, RuntimeError, RecursionError, MemoryError) as exc:
-        # Anything else a hostile or broken file can provoke is still reported
-        # by name; the document's transaction has been rolled back.
-        return FileOutcome(path=shown, status="failed",
-                           error=f"{shown}: could not be ingested ({type(exc).__name__}: {exc}) — please report this file")
+        # Anything else a hostile or broken file can provoke is still reported by name.
+        return FileOutcome(path=job.shown, status="failed",
+                           error=f"{job.shown}: could not be ingested ({type(exc).__name__}: {exc}) — please report this file")
+
+
+def store_parsed(db, job: _Job, extraction: Extraction) -> FileOutcome:
+    """Write one document's records in one transaction."""
+    try:
+        result = store.store_extraction(db, extraction)
+    except BoardPapersError as exc:
+        exc.path = job.shown
+        return FileOutcome(path=job.shown, status="failed", error=str(exc))
+    except (OSError, ValueError, RuntimeError, RecursionError, MemoryError) as exc:
+        # the document's transaction has been rolled back
+        return FileOutcome(path=job.shown, status="failed",
+                           error=f"{job.shown}: could not be stored ({type(exc).__name__}: {exc}) — please report this file")
+    return FileOutcome(path=job.shown, status=result.status, pages=extraction.document.page_count,
+                       warnings=extraction.warnings, new=result.new, unchanged=result.unchanged)
+
+
+def ingest_file(db, path: Path, *, max_pages: int | None = None, max_bytes: int | None = None,
+                reader: str = "fast") -> FileOutcome:
+    """Check, parse and store one file in this process."""
+    checked = check_file(db, path, max_bytes=max_bytes)
+    if isinstance(checked, FileOutcome):
+        return checked
+    parsed = parse_file(checked, max_pages=max_pages, max_bytes=max_bytes, reader=reader)
+    return parsed if isinstance(parsed, FileOutcome) else store_parsed(db, checked, parsed)
