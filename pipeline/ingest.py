@@ -20,7 +20,7 @@ from db import store
 from extractors import run_extractors
 from extractors.textutil import find_date
 from pipeline.errors import BoardPapersError, TooLargeError
-from pipeline.locking import ingest_lock
+from pipeline.locking import close_inherited_locks, ingest_lock
 from pipeline.reader import SUPPORTED_SUFFIXES, file_sha256, read_document
 from pipeline.version import PIPELINE_VERSION
 from schemas.parsed import ParsedDocument
@@ -268,6 +268,7 @@ def _worker_start(parent: int) -> None:
         pass
     if os.getppid() != parent:  # the parent died before the request
         os._exit(1)
+    close_inherited_locks()
 
 
 def _pool(workers: int, context):

@@ -55,6 +55,7 @@ def ingest_lock(db_path: str | Path, on_wait: Callable[[str], None] | None = Non
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    _open_fds.add(fd)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -69,4 +70,22 @@ def ingest_lock(db_path: str | Path, on_wait: Callable[[str], None] | None = Non
             held.discard(key)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
+        _open_fds.discard(fd)
         os.close(fd)
+
+
+# Lock files this process has open, so that a forked child can let go of them.
+_open_fds: set[int] = set()
+
+
+def close_inherited_locks() -> None:
+    """In a forked child (an ingest worker): close its copies of the parent's
+    lock files. A flock belongs to the open file, which the child's copy
+    keeps alive: a worker outliving a killed ingest would hold its lock.
+    Only closed, never unlocked: unlocking would release the parent's lock."""
+    for fd in list(_open_fds):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _open_fds.clear()

@@ -135,3 +135,54 @@ def test_workers_die_with_a_killed_ingest(tmp_path):
                  and (Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z")}
         time.sleep(0.05)
     assert not alive, f"workers {sorted(alive)} outlived the killed ingest"
+
+
+
+HOLDER = """
+import os, sys, time
+from pipeline.locking import close_inherited_locks, ingest_lock
+with ingest_lock(sys.argv[1]):
+    child = os.fork()
+    if child == 0:  # a worker that outlives its ingest
+        if sys.argv[2] == "close":
+            close_inherited_locks()
+        print(os.getpid(), flush=True)
+        time.sleep(30)
+        os._exit(0)
+    time.sleep(0.5)
+    os._exit(0)  # gone without unlocking, as a killed ingest is
+"""
+
+
+@pytest.mark.parametrize("close", ["close", "keep"])
+def test_a_lingering_worker_does_not_hold_the_ingest_lock(tmp_path, close):
+    """A flock belongs to the open file, and a forked worker has a copy: a
+    worker that outlived a killed ingest would keep the database locked. The
+    worker start-up closes its copies ("keep" shows the test can fail)."""
+    import fcntl
+    import signal
+    import subprocess
+    import sys
+
+    from pipeline.locking import lock_path
+
+    db = tmp_path / "bp.db"
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db), close], cwd=REPO, stdout=subprocess.PIPE,
+                              text=True)
+    worker = int(holder.stdout.readline())
+    holder.wait(timeout=60)
+    holder.stdout.close()
+    try:
+        assert Path(f"/proc/{worker}").exists() or not Path("/proc").exists()  # still running
+        fd = os.open(lock_path(db), os.O_RDWR)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                free = True
+            except BlockingIOError:
+                free = False
+        finally:
+            os.close(fd)
+        assert free == (close == "close")
+    finally:
+        os.kill(worker, signal.SIGKILL)
