@@ -30,25 +30,9 @@ from pipeline.reader import read_document  # noqa: E402
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 # The file set and the pdfplumber baseline are bench_ingest's, so both scripts measure alike.
-from bench_ingest import bare_extract_text as bare_pdfplumber, pdfs  # noqa: E402
+from bench_ingest import bare_extract_text as bare_pdfplumber, bare_pypdfium2, pdfs  # noqa: E402
 
 METHODS = ("bare pdfplumber", "bare pypdfium2", "read plumber", "read fast")
-
-
-def bare_pypdfium2(path: Path) -> int:
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(path)
-    try:
-        for index in range(len(pdf)):
-            page = pdf[index]
-            textpage = page.get_textpage()
-            textpage.get_text_range()
-            textpage.close()
-            page.close()
-        return len(pdf)
-    finally:
-        pdf.close()
 
 
 def read(reader: str):
