@@ -28,6 +28,16 @@ EXTRACTORS: dict[str, Extractor] = {
 }
 
 
+def clear_caches() -> None:
+    """Empty the per-process caches of the extractors (results for repeated
+    lines, what the matchers learnt about token strings); for benchmarks that
+    want every run to cost what a first one would."""
+    from extractors import matching, nlp
+
+    nlp.clear_caches()
+    matching.clear_memos()
+
+
 def run_extractors(doc: ParsedDocument, pipeline_version: str) -> list[Record]:
     records: list[Record] = []
     for extract in EXTRACTORS.values():

@@ -28,17 +28,21 @@ document and the records found before it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher
+from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from extractors import indicator_patterns as P
 from extractors.actions import header_columns, rag_from_fill
+from extractors.matching import WindowedMatchers
+from extractors.nlp import blank_nlp
 from extractors.textutil import find_date, normalise_space, smart_title
 from schemas.indicators import Indicator, indicator_id
 from schemas.parsed import Line, Page, ParsedDocument, Table
@@ -1115,19 +1119,25 @@ def _matcher(vocab, families) -> Matcher:
 def make_indicator_statistics(nlp: Language, name: str):
     """Marks quantities, numbers that are not statistics, comparison cues and
     periods, each family from ``extractors.indicator_patterns``."""
-    quantities = _matcher(nlp.vocab, P.quantity_patterns())
-    blocked = _matcher(nlp.vocab, P.not_statistic_patterns())
-    cues = _matcher(nlp.vocab, P.comparison_patterns())
-    periods = _matcher(nlp.vocab, P.period_patterns())
+    # Each matcher runs only around the tokens its patterns need (a number,
+    # "compared", a year …): the same matches as a ``Matcher`` over the whole
+    # paragraph, found in a fraction of the time (``extractors.matching``).
+    matchers = WindowedMatchers(nlp.vocab, {
+        "quantities": P.quantity_patterns(),
+        "not_statistics": P.not_statistic_patterns(),
+        "cues": P.comparison_patterns(),
+        "periods": P.period_patterns(),
+    })
 
-    def spans(matcher, doc: Doc) -> list[Span]:
-        return [Span(doc, start, end, label=nlp.vocab.strings[key]) for key, start, end in matcher(doc)]
+    def spans(found: list[tuple[int, int, int]], doc: Doc) -> list[Span]:
+        return [Span(doc, start, end, label=nlp.vocab.strings[key]) for key, start, end in found]
 
     def annotate(doc: Doc) -> Doc:
-        doc.spans["quantities"] = filter_spans(spans(quantities, doc))
-        doc.spans["not_statistics"] = spans(blocked, doc)
-        doc.spans["cues"] = filter_spans(spans(cues, doc))
-        doc.spans["periods"] = filter_spans(spans(periods, doc))
+        found = matchers(doc)
+        doc.spans["quantities"] = filter_spans(spans(found["quantities"], doc))
+        doc.spans["not_statistics"] = spans(found["not_statistics"], doc)
+        doc.spans["cues"] = filter_spans(spans(found["cues"], doc))
+        doc.spans["periods"] = filter_spans(spans(found["periods"], doc))
         return doc
 
     return annotate
@@ -1139,6 +1149,22 @@ def statistics_nlp() -> Language:
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("indicator_statistics")
     return nlp
+
+
+@lru_cache(maxsize=1)
+def _statistics_pipes():
+    """``statistics_nlp``'s steps over the shared English tokenizer of
+    ``extractors.nlp.blank_nlp``: the same docs, one English pipeline fewer
+    to build per process."""
+    nlp = blank_nlp()
+    return nlp.make_doc, Sentencizer(), make_indicator_statistics(nlp, "indicator_statistics")
+
+
+def _statistics_docs(texts):
+    """``statistics_nlp().pipe(texts)``."""
+    make_doc, sentencizer, annotate = _statistics_pipes()
+    for text in texts:
+        yield annotate(sentencizer(make_doc(text)))
 
 
 @dataclass
@@ -1277,7 +1303,36 @@ def _bare_quantity(doc: Doc, token, sent: Span, quantities: list[_Quantity]) -> 
     return _Quantity(token.i, token.i + 1, token.i, "BARE", value, unit)
 
 
-def _sentence_quantities(doc: Doc, sent: Span) -> list[_Quantity]:
+class _Tokens:
+    """A paragraph's token texts, read once: the sentence loop looks at the
+    same tokens many times, and each ``doc[k]`` builds a new ``Token``."""
+
+    def __init__(self, doc: Doc):
+        self.texts: list[str] = []
+        self.lowers: list[str] = []
+        for token in doc:
+            self.texts.append(token.text)
+            self.lowers.append(token.lower_)
+        # tokens written as numbers: the only ones ``_bare_quantity`` reads
+        self.numbers = [k for k, text in enumerate(self.texts) if _NUMBER.match(text)]
+
+    def numbers_in(self, start: int, end: int) -> list[int]:
+        return self.numbers[bisect_left(self.numbers, start):bisect_left(self.numbers, end)]
+
+
+_NUMBER = re.compile(P.NUMBER_RE)
+_DECISION_STEMS = re.compile(P.DECISION_STEMS)
+_DECISION_START = re.compile(P.DECISION_START)
+_LIST_LABEL = re.compile(r"^(?:[a-h]|[ivx]{1,4})\.$|^\(?[a-h]\)$")
+_ENUMERATOR = re.compile(r"^(?:[a-z]|[ivx]+)\.?$")
+
+
+def _sentence_quantities(doc: Doc, sent: Span, tokens: _Tokens | None = None) -> list[_Quantity]:
+    tokens = tokens or _Tokens(doc)
+    in_sentence = [span for span in doc.spans["quantities"] if span.start >= sent.start and span.end <= sent.end]
+    numbers = tokens.numbers_in(sent.start, sent.end)
+    if not in_sentence and not numbers:
+        return []  # no quantity span and no number: nothing below can find a figure
     blocked = set()
     for span in doc.spans["not_statistics"]:
         if span.start >= sent.start and span.end <= sent.end:
@@ -1288,20 +1343,22 @@ def _sentence_quantities(doc: Doc, sent: Span) -> list[_Quantity]:
             period_tokens.update(range(span.start, span.end))
     quantities: list[_Quantity] = []
     claimed = set()
-    lower = {t.lower_ for t in sent}
-    decided = _decided_clauses(doc, sent)
-    for span in doc.spans["quantities"]:
-        if span.start < sent.start or span.end > sent.end:
-            continue
+    lowers = tokens.lowers
+    lower = set(lowers[sent.start:sent.end])
+    decided = _decided_clauses(doc, sent, tokens)
+    decision = None
+    for span in in_sentence:
         claimed.update(range(span.start, span.end))
         quantity = _quantity_from_span(span)
         if quantity is None or quantity.number in blocked:
             continue
-        if quantity.number > sent.start and doc[quantity.number - 1].lower_ == "per":
+        if quantity.number > sent.start and lowers[quantity.number - 1] == "per":
             continue  # "rate per 100,000 children": a denominator
-        decision = re.search(P.DECISION_STEMS, sent.text.lower())
-        if quantity.kind == "MONEY" and (decision or (lower & set(P.FUNDING_WORDS) and not lower & set(P.MONEY_MEASURE_WORDS))):
-            continue  # an amount of funding, or money being decided: not a measurement
+        if quantity.kind == "MONEY":
+            if decision is None:
+                decision = bool(_DECISION_STEMS.search(sent.text.lower()))
+            if decision or (lower & set(P.FUNDING_WORDS) and not lower & set(P.MONEY_MEASURE_WORDS)):
+                continue  # an amount of funding, or money being decided: not a measurement
         if quantity.number in decided:
             continue
         if quantity.kind == "RANGE":
@@ -1312,9 +1369,9 @@ def _sentence_quantities(doc: Doc, sent: Span) -> list[_Quantity]:
                 quantity.start = quantity.number = quantity.end - 2
         if quantity.kind == "COUNT":
             k = quantity.start - 1
-            while k >= sent.start and doc[k].lower_ in _APPROX:
+            while k >= sent.start and lowers[k] in _APPROX:
                 k -= 1
-            if k >= sent.start and doc[k].lower_ in ("the", "these", "those", "additional", "extra", "further", "another"):
+            if k >= sent.start and lowers[k] in ("the", "these", "those", "additional", "extra", "further", "another"):
                 continue  # a group referred to, or provision planned: not a measurement
             if any(t.lower_ in ("additional", "extra", "new", "further") for t in doc[quantity.number + 1:quantity.end]):
                 continue
@@ -1325,12 +1382,13 @@ def _sentence_quantities(doc: Doc, sent: Span) -> list[_Quantity]:
                 continue  # "6 Community Grant Applications": a numbered heading
         quantities.append(quantity)
     has_count = any(q.unit == "count" for q in quantities)
-    for token in sent:
-        if token.i in claimed or token.i in blocked or token.i in period_tokens or token.i in decided:
+    # Only a token written as a number can be a bare figure (``_bare_quantity``).
+    for i in numbers:
+        if i in claimed or i in blocked or i in period_tokens or i in decided:
             continue
-        if token.i > sent.start and doc[token.i - 1].lower_ == "per":
+        if i > sent.start and lowers[i - 1] == "per":
             continue
-        bare = _bare_quantity(doc, token, sent, quantities)
+        bare = _bare_quantity(doc, doc[i], sent, quantities)
         if bare:
             if bare.unit is None and has_count and bare.value == int(bare.value):
                 bare.unit = "count"
@@ -1345,28 +1403,31 @@ def _sentence_quantities(doc: Doc, sent: Span) -> list[_Quantity]:
     return unique
 
 
-def _decided_clauses(doc: Doc, sent: Span) -> set[int]:
+def _decided_clauses(doc: Doc, sent: Span, tokens: _Tokens | None = None) -> set[int]:
     """Tokens of clauses that decide, propose or plan rather than report:
     a clause opened by a decision verb ("Approve…", "Approved a rounded 22%
     increase", "Reduce the £12m reserve"), and whatever follows "will" or
     "shall" in its clause."""
-    tokens: set[int] = set()
+    tokens = tokens or _Tokens(doc)
+    texts, lowers = tokens.texts, tokens.lowers
+    decided: set[int] = set()
     start = sent.start
     # clause boundaries, including list labels inside a run-on sentence ("… Permits a. Approved a 22% …")
-    boundaries = [k for k in range(sent.start, sent.end) if doc[k].text in (";", ":", "-", "–") or
-                  (k > sent.start and re.match(r"^(?:[a-h]|[ivx]{1,4})\.$|^\(?[a-h]\)$", doc[k].text))] + [sent.end]
+    boundaries = [k for k in range(sent.start, sent.end) if texts[k] in (";", ":", "-", "–") or
+                  (k > sent.start and _LIST_LABEL.match(texts[k]))] + [sent.end]
     for end in boundaries:
-        words = [t for t in doc[start:end] if not t.is_punct and not re.match(r"^(?:[a-z]|[ivx]+)\.?$", t.text)]
-        if words and re.match(P.DECISION_START, words[0].lower_) and words[0].text[:1].isupper() and \
-                words[0].lower_ not in ("note", "noted"):
-            tokens.update(range(start, end))
+        first = next((k for k in range(start, end)
+                      if not _ENUMERATOR.match(texts[k]) and not doc[k].is_punct), None)
+        if first is not None and _DECISION_START.match(lowers[first]) and texts[first][:1].isupper() and \
+                lowers[first] not in ("note", "noted"):
+            decided.update(range(start, end))
         for k in range(start, end):
-            if doc[k].lower_ in P.PLAN_WORDS or (doc[k].lower_ == "to" and k + 1 < end and
-                                                 doc[k + 1].lower_ in ("provide", "fund", "deliver")):
-                tokens.update(range(k, end))
+            if lowers[k] in P.PLAN_WORDS or (lowers[k] == "to" and k + 1 < end and
+                                             lowers[k + 1] in ("provide", "fund", "deliver")):
+                decided.update(range(k, end))
                 break
         start = end + 1
-    return tokens
+    return decided
 
 
 def _cues(doc: Doc, sent: Span) -> list[Span]:
@@ -1755,14 +1816,14 @@ def _paragraphs(lines: list[Line], used: set[int]) -> list[_Paragraph]:
 def _prose_records(doc: ParsedDocument, lines: list[Line], used: set[int], context: _Context,
                    version: str) -> list[Indicator]:
     paragraphs = _paragraphs(lines, used)
-    nlp = statistics_nlp()
     out = []
-    for paragraph, parsed in zip(paragraphs, nlp.pipe(p.text for p in paragraphs)):
+    for paragraph, parsed in zip(paragraphs, _statistics_docs(p.text for p in paragraphs)):
         previous: list[_Quantity] = []
         rate_units: list[tuple[str, str | None]] = []  # (unit, noun) of rates seen in this paragraph
         found: list[tuple[_Quantity, Span, list[_Quantity]]] = []
+        tokens = _Tokens(parsed)
         for sent in parsed.sents:
-            quantities = _sentence_quantities(parsed, sent)
+            quantities = _sentence_quantities(parsed, sent, tokens)
             if not quantities:
                 previous = []
                 continue

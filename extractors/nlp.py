@@ -11,6 +11,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from extractors import patterns
+from extractors.matching import text_prefilter
 
 
 def _matcher(vocab, families) -> Matcher:
@@ -63,10 +64,38 @@ def kind_nlp() -> Language:
     return nlp
 
 
+@lru_cache(maxsize=1)
+def _decision_pipes():
+    """(make_doc, triggers, kinds): the two components over the shared English
+    tokenizer of ``blank_nlp``. The same docs and spans as ``trigger_nlp()``
+    and ``kind_nlp()`` give, without building two more English pipelines
+    (each ``spacy.blank("en")`` costs a tenth of a second per process)."""
+    nlp = blank_nlp()
+    return nlp.make_doc, make_decision_triggers(nlp, "decision_triggers"), make_decision_kinds(nlp, "decision_kinds")
+
+
+@lru_cache(maxsize=1)
+def _trigger_prefilter():
+    return text_prefilter(patterns.trigger_patterns())
+
+
 def match_trigger(text: str) -> tuple[str, int, str] | None:
     """If ``text`` opens with a decision phrase: (strength, end offset in
     characters, the phrase as written). Only matches at the very start count."""
-    doc = trigger_nlp()(text[:300])
+    head = text[:300]
+    # Most lines hold none of the words a decision phrase needs: skip the
+    # tokenizer and matcher for them (the test never misses a phrase).
+    if not _trigger_prefilter()(head):
+        return None
+    return _match_trigger(head)
+
+
+@lru_cache(maxsize=8192)
+def _match_trigger(text: str) -> tuple[str, int, str] | None:
+    """``match_trigger`` on at most 300 characters; the minutes extractor asks
+    about the same line several times (regions, headings, blocks)."""
+    make_doc, triggers, _ = _decision_pipes()
+    doc = triggers(make_doc(text))
     best = None
     for span in doc.spans["triggers"]:
         if span.start != 0:
@@ -79,10 +108,15 @@ def match_trigger(text: str) -> tuple[str, int, str] | None:
     return best.label_, end, text[:end].rstrip(" :;,–—-")
 
 
+def clear_caches() -> None:
+    _match_trigger.cache_clear()
+
+
 def classify_kind(clause: str, trigger: str, preamble: str = "") -> str:
     """noted / approved / agreed / requested / recommended / other: from the
     clause's own verb, else the lead-in ("Cabinet agree to:"), else the trigger."""
-    doc = kind_nlp()(clause[:400])
+    make_doc, _, kinds = _decision_pipes()
+    doc = kinds(make_doc(clause[:400]))
     lead = 1 if len(doc) and doc[0].lower_ in ("that", "to") else 0
     candidates = []
     for span in doc.spans["kinds"]:

@@ -39,8 +39,15 @@ def join_lines(parts: list[str]) -> str:
     return re.sub(r"\s{2,}", " ", text).strip()
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def normalise_space(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    # Already normal: printable text (so no whitespace but the ASCII space),
+    # no double space, nothing to strip at either end.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return _SPACES.sub(" ", text).strip()
 
 
 def smart_title(text: str) -> str:

@@ -1,0 +1,383 @@
+"""A spaCy ``Matcher`` that only looks where its patterns can match.
+
+spaCy's ``Matcher`` starts every pattern at every token and evaluates its set
+and regex predicates in Python, so its cost grows with the length of the text
+times the number of patterns, even where nothing can match. Most rule
+patterns need one particular token somewhere (a number, "per", "compared"):
+``WindowedMatcher`` finds, for each pattern, such an *anchor* token — a token
+every match must contain — and runs the same spaCy ``Matcher`` only over
+windows of the document around the tokens that satisfy an anchor, each window
+wide enough to hold any match through its anchor plus one token either side.
+
+The matches are the ones ``Matcher(doc)`` finds, in the same order, as
+(match_id, start, end) tuples relative to the whole document:
+
+* every match contains a token satisfying its pattern's anchor (the anchor is
+  a pattern token that must match once or more, and the test applied is one
+  of that token's own constraints, so a superset of what the token accepts);
+* the window around that token covers the most tokens the pattern can have
+  before and after it; where the anchor token repeats ("+"), every token of
+  the run is an anchor and the windows of consecutive tokens touch, so they
+  merge into one window covering the run;
+* spaCy's matcher treats each (pattern, start) state on its own, deciding from
+  the tokens it consumes and the token after them; every window holds the
+  whole match and the token after it (the one-token margin), so a state
+  yields the same matches inside its window as over the whole document;
+* a state cut off at a window's edge has not reached its anchor, or is longer
+  than the pattern allows, so it yields no match in either run.
+
+Patterns with no anchor, or whose extent around every anchor is unbounded,
+make the matcher fall back to running over the whole document.
+
+``WindowedMatchers`` runs several such matchers over the same documents,
+finding all their windows in one pass over the tokens. ``text_prefilter``
+is the same idea on raw text, for a matcher only ever run on short texts: a
+test, derived from the patterns, that is true of every text in which they
+can match, so the tokenizer and matcher can be skipped for the rest.
+
+``benchmarks/check_matchers.py`` checks both against plain spaCy on random
+text.
+"""
+from __future__ import annotations
+
+import re
+import weakref
+from dataclasses import dataclass
+
+from spacy.attrs import ORTH
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+
+_INF = float("inf")
+_INSTANCES: weakref.WeakSet = weakref.WeakSet()
+
+
+def clear_memos() -> None:
+    """Forget what every ``WindowedMatcher`` learnt about token strings."""
+    for matcher in list(_INSTANCES):
+        matcher._memo.clear()
+
+
+@dataclass(frozen=True)
+class _Anchor:
+    """One pattern's anchor test and the most tokens its matches can have
+    before and after the anchor token."""
+    orths: frozenset[str] = frozenset()
+    lowers: frozenset[str] = frozenset()
+    regex: re.Pattern | None = None
+    regex_attr: str = "ORTH"  # ORTH (text) or LOWER
+    before: int = 0
+    after: int = 0
+
+
+def _op(token: dict):
+    return next((v for k, v in token.items() if isinstance(k, str) and k.upper() == "OP"), None)
+
+
+def _bounds(token: dict) -> tuple[int, float]:
+    """(min, max) repetitions of a pattern token, from its OP."""
+    op = _op(token)
+    if op is None or op == "1":
+        return 1, 1
+    if op == "?":
+        return 0, 1
+    if op == "*":
+        return 0, _INF
+    if op == "+":
+        return 1, _INF
+    if op == "!":
+        return 1, 1  # a token that must NOT match: one token, never an anchor
+    if isinstance(op, str) and op.startswith("{") and op.endswith("}"):
+        inner = op[1:-1]
+        if "," not in inner:
+            n = int(inner)
+            return n, n
+        low, high = inner.split(",", 1)
+        return int(low) if low.strip() else 0, int(high) if high.strip() else _INF
+    raise ValueError(f"unknown OP {op!r}")
+
+
+# Tokens common in any English prose: an anchor on one of them opens many
+# windows. Only a cost estimate for choosing anchors (any choice is correct).
+_COMMON = {
+    "the", "a", "an", "of", "in", "to", "and", "or", "for", "on", "at", "by", "with", "from", "as", "is", "was",
+    "are", "were", "be", "been", "has", "have", "had", "that", "this", "it", "not", "no", "per", "than", "up",
+    "will", "which", "all", "there", "their", "they", "we", "our", "its", "being", "into", "can", "should",
+    "would", "also", "but", "if", "so", "other", "more", "most", "over", "under", "out", "upon",
+    "%", ".", ",", ";", ":", "-", "–", "—", "(", ")", "'", '"', "/", "&",
+}
+_RARE_WORD = 0.001  # estimated share of tokens that are one given uncommon word
+_COMMON_WORD = 0.05
+_REGEX = 0.08  # the anchor regexes used here match numbers, years, dates (common in paragraphs with figures)
+
+
+def _constraints(token: dict) -> list[tuple[float, _Anchor]]:
+    """Anchor tests from one pattern token's own constraints, each a superset
+    of the tokens it accepts, with the estimated share of tokens that pass."""
+    out = []
+    for key, value in token.items():
+        if not isinstance(key, str):
+            continue
+        attr = key.upper()
+        if attr == "TEXT":
+            attr = "ORTH"
+        if attr not in ("ORTH", "LOWER"):
+            continue
+        field = "orths" if attr == "ORTH" else "lowers"
+        if isinstance(value, str):
+            value = {"IN": [value]}
+        if isinstance(value, dict) and len(value) == 1:
+            (op, arg), = value.items()
+            op = op.upper()
+            if op == "IN" and arg and all(isinstance(v, str) for v in arg):
+                share = sum(_COMMON_WORD if v.lower() in _COMMON else _RARE_WORD for v in set(arg))
+                out.append((share, _Anchor(**{field: frozenset(arg)})))
+            elif op == "REGEX" and isinstance(arg, str):
+                out.append((_REGEX, _Anchor(regex=re.compile(arg), regex_attr=attr)))
+    return out
+
+
+def pattern_anchor(pattern: list[dict]) -> _Anchor | None:
+    """The anchor for one pattern with its window extents, or None if it has
+    no anchor with bounded extents. Of the possible anchors, the one expected
+    to cover the fewest tokens with windows (how often it occurs times how
+    wide its windows are)."""
+    bounds = [_bounds(token) for token in pattern]
+    if any(_op(token) == "!" for token in pattern):
+        return None  # negated tokens: keep it simple, match the whole document
+    best = None
+    for index, token in enumerate(pattern):
+        low, high = bounds[index]
+        if low < 1:
+            continue
+        before = sum(high for _, high in bounds[:index])
+        # A repeated anchor counts as one token: each of its repeats is an
+        # anchor too, and the windows of a run of them merge.
+        after = sum(high for _, high in bounds[index + 1:])
+        if before == _INF or after == _INF:
+            continue
+        for share, anchor in _constraints(token):
+            cost = share * (before + after + 3)
+            if best is None or cost < best[0]:
+                best = (cost, _Anchor(anchor.orths, anchor.lowers, anchor.regex, anchor.regex_attr,
+                                      int(before), int(after)))
+    return best[1] if best else None
+
+
+class WindowedMatcher:
+    """``Matcher`` over ``families`` ([(label, pattern)], each added as its own
+    call to ``Matcher.add`` in order, as ``spaCy`` users usually build them),
+    run only over the windows where matches can be."""
+
+    def __init__(self, vocab, families):
+        self.vocab = vocab
+        self.matcher = Matcher(vocab)
+        anchors = []
+        for label, pattern in families:
+            self.matcher.add(label, [pattern])
+            anchors.append(pattern_anchor(pattern))
+        self.whole = any(a is None for a in anchors)
+        self.anchors = [a for a in anchors if a is not None]
+        self._memo: dict[int, tuple[int, int] | None] = {}
+        self._index()
+        _INSTANCES.add(self)
+
+    def _index(self) -> None:
+        """The anchors grouped by test, each with the widest reach of the
+        patterns that use it: literal texts, lower-cased texts, regexes."""
+        def widen(table, key, anchor):
+            before, after = table.get(key, (-1, -1))
+            table[key] = (max(before, anchor.before), max(after, anchor.after))
+
+        orths: dict = {}
+        lowers: dict = {}
+        regexes: dict = {}
+        for anchor in self.anchors:
+            for text in anchor.orths:
+                widen(orths, text, anchor)
+            for text in anchor.lowers:
+                widen(lowers, text, anchor)
+            if anchor.regex is not None:
+                widen(regexes, (anchor.regex.pattern, anchor.regex_attr), anchor)
+        self._orths, self._lowers = orths, lowers
+        self._regexes = [(re.compile(pattern), attr == "LOWER", reach) for (pattern, attr), reach in regexes.items()]
+
+    def _reach(self, orth: int, text: str | None = None, lower: str | None = None,
+               seen: dict | None = None) -> tuple[int, int] | None:
+        """(before, after) reach of the anchors a token satisfies, or None.
+        ``seen`` caches regex results for matchers that share regexes."""
+        if text is None:
+            text = self.vocab.strings[orth]
+            lower = text.lower()
+        reaches = [r for r in (self._orths.get(text), self._lowers.get(lower)) if r is not None]
+        for regex, on_lower, reach in self._regexes:
+            key = (regex.pattern, on_lower)
+            hit = seen.get(key) if seen is not None else None
+            if hit is None:
+                hit = regex.search(lower if on_lower else text) is not None
+                if seen is not None:
+                    seen[key] = hit
+            if hit:
+                reaches.append(reach)
+        if not reaches:
+            return None
+        return max(r[0] for r in reaches), max(r[1] for r in reaches)
+
+    def windows(self, doc: Doc, orths: list[int] | None = None) -> list[tuple[int, int]]:
+        """Token ranges [start, end) of ``doc`` worth matching, in order.
+        ``orths``: the tokens' ORTH ids, if the caller has them already."""
+        length = len(doc)
+        if self.whole:
+            return [(0, length)] if length else []
+        if len(self._memo) > 500_000:
+            self._memo.clear()
+        memo = self._memo
+        out: list[tuple[int, int]] = []
+        if orths is None:
+            orths = doc.to_array(ORTH).tolist()
+        for i, orth in enumerate(orths):
+            reach = memo.get(orth, False)
+            if reach is False:
+                reach = memo[orth] = self._reach(orth)
+            if reach is not None:
+                _add_window(out, i, reach, length)
+        return out
+
+    def run(self, doc: Doc, windows: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+        """The matches within ``windows`` (from ``windows``), as whole-document offsets."""
+        if self.whole:
+            return self.matcher(doc)
+        found = []
+        for start, end in windows:
+            if start == 0 and end == len(doc):
+                found.extend(self.matcher(doc))
+            else:
+                found.extend((key, s + start, e + start) for key, s, e in self.matcher(doc[start:end]))
+        return found
+
+    def __call__(self, doc: Doc, orths: list[int] | None = None) -> list[tuple[int, int, int]]:
+        """(match_id, start, end) for every match, as ``Matcher(doc)`` gives them."""
+        return self.run(doc, self.windows(doc, orths))
+
+
+def _add_window(out: list[tuple[int, int]], i: int, reach: tuple[int, int], length: int) -> None:
+    """Add the window around an anchor at token ``i`` to ``out``, which holds
+    disjoint windows in token order, merging it with every window it overlaps
+    or touches (a window can reach back past earlier ones: anchors differ in
+    how far before them a match can start)."""
+    start = i - reach[0] - 1
+    if start < 0:
+        start = 0
+    end = i + reach[1] + 2
+    if end > length:
+        end = length
+    while out and start <= out[-1][1]:
+        last_start, last_end = out.pop()
+        if last_start < start:
+            start = last_start
+        if last_end > end:
+            end = last_end
+    out.append((start, end))
+
+
+def _alternation(patterns: list[str]) -> re.Pattern | None:
+    """A regex that finds a match wherever one of ``patterns`` does (None if
+    one of them cannot be combined safely: back-references, inline flags)."""
+    if not patterns:
+        return re.compile(r"(?!)")  # matches nothing, like an empty list of regexes
+    if any(re.search(r"\\[1-9]|\(\?P=|\(\?[aiLmsux]", pattern) for pattern in patterns):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
+    except re.error:
+        return None
+
+
+class WindowedMatchers:
+    """Several ``WindowedMatcher`` over the same documents, their windows
+    found in one pass over the tokens."""
+
+    def __init__(self, vocab, families: dict[str, list]):
+        self.vocab = vocab
+        self.matchers = {name: WindowedMatcher(vocab, patterns) for name, patterns in families.items()}
+        self._memo: dict[int, tuple | None] = {}
+        _INSTANCES.add(self)
+        # One search that fails wherever every anchor regex fails, to skip
+        # testing them one by one on most words.
+        regexes = {(regex.pattern, on_lower) for m in self.matchers.values() for regex, on_lower, _ in m._regexes}
+        self._no_regex = {key: False for key in regexes}
+        self._any_regex = {on_lower: _alternation([pattern for pattern, lower in regexes if lower == on_lower])
+                           for on_lower in (False, True)}
+
+    def _reaches(self, orth: int) -> tuple | None:
+        text = self.vocab.strings[orth]
+        lower = text.lower()
+        seen: dict = {}
+        if all(regex is not None and regex.search(lower if on_lower else text) is None
+               for on_lower, regex in self._any_regex.items()):
+            seen = dict(self._no_regex)
+        reaches = tuple(None if m.whole else m._reach(orth, text, lower, seen) for m in self.matchers.values())
+        return None if all(r is None for r in reaches) else reaches
+
+    def __call__(self, doc: Doc) -> dict[str, list[tuple[int, int, int]]]:
+        """For each matcher by name, its matches as ``Matcher(doc)`` gives them."""
+        length = len(doc)
+        if len(self._memo) > 500_000:
+            self._memo.clear()
+        memo = self._memo
+        windows: list[list[tuple[int, int]]] = [[] for _ in self.matchers]
+        for i, orth in enumerate(doc.to_array(ORTH).tolist() if length else []):
+            reaches = memo.get(orth, False)
+            if reaches is False:
+                reaches = memo[orth] = self._reaches(orth)
+            if reaches is None:
+                continue
+            for k, reach in enumerate(reaches):
+                if reach is not None:
+                    _add_window(windows[k], i, reach, length)
+        return {name: matcher.run(doc, found) for (name, matcher), found in zip(self.matchers.items(), windows)}
+
+
+def _literal_words(pattern: list[dict]) -> tuple[frozenset[str], frozenset[str]] | None:
+    """(texts, lower-cased texts) one of which every match of ``pattern`` has
+    as a token: the literal constraints of its most selective mandatory token,
+    or None if it has none."""
+    best = None
+    for token in pattern:
+        low, _ = _bounds(token)
+        if low < 1 or _op(token) == "!":
+            continue
+        for share, anchor in _constraints(token):
+            if anchor.regex is None and (best is None or share < best[0]):
+                best = (share, anchor.orths, anchor.lowers)
+    return (best[1], best[2]) if best else None
+
+
+def text_prefilter(families):
+    """A test on raw text that is true whenever ``Matcher`` with ``families``
+    could find a match in the text's tokens (and may be true otherwise).
+
+    Every match holds a token equal to one of its pattern's literal words
+    (``_literal_words``); a token is a piece of the text, and lower-casing is
+    done character by character (outside Greek sigma, which no ASCII word
+    holds), so that word is in the text, or in the lower-cased text for
+    ``LOWER`` constraints. Patterns without literal words make the test
+    always true."""
+    orths: set[str] = set()
+    lowers: set[str] = set()
+    for _, pattern in families:
+        words = _literal_words(pattern)
+        if words is None:
+            return lambda text: True
+        orths |= words[0]
+        lowers |= words[1]
+    if any(not w.isascii() for w in lowers) or "" in orths or "" in lowers:
+        return lambda text: True
+    orth_re = re.compile("|".join(re.escape(w) for w in sorted(orths, key=len, reverse=True))) if orths else None
+    lower_re = re.compile("|".join(re.escape(w) for w in sorted(lowers, key=len, reverse=True))) if lowers else None
+
+    def may_match(text: str) -> bool:
+        return bool((lower_re is not None and lower_re.search(text.lower()))
+                    or (orth_re is not None and orth_re.search(text)))
+
+    return may_match
