@@ -49,6 +49,9 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 CSS = HERE / "static" / "boardpapers.css"
 SEARCH_LIMIT = 20
+# (table, column) for every column that leads an index: search walks a date index when there is one.
+INDEXED_COLUMNS = ("select m.tbl_name as tbl, ii.name as col from sqlite_master m join pragma_index_info(m.name) ii "
+                   "where m.type = 'index' and ii.seqno = 0")
 
 # Columns that hold the id of another record, and how to name that record.
 RELATED = {
@@ -340,15 +343,21 @@ async def run_search(datasette, q: str, limit: int = SEARCH_LIMIT) -> list[dict]
         db = datasette.get_database(database)
         names = await db.table_names()
         schema = {name: set(await db.table_columns(name)) if name == "indicators" else set() for name in names}
-        for kind in search.search_kinds(schema):
+        indexed = {(row["tbl"], row["col"]) for row in await _rows(datasette, database, INDEXED_COLUMNS)}
+        for kind in search.search_kinds(schema, indexed):
             group = groups.setdefault(kind.key, {"key": kind.key, "title": kind.title, "total": 0, "hits": [],
                                                  "more_url": None, "error": None})
             params = search.params(kind, q, limit)
             if (kind.fts and not params["q"]) or (not kind.fts and not search.like_terms(q)):
                 continue  # no words to look for
             try:
-                rows = await _rows(datasette, database, kind.sql, params)
+                # The count first: how many rows match decides how to find the newest (search.plans).
                 total = (await datasette.execute(database, kind.count_sql, params)).first()[0]
+                rows = []
+                for sql in search.plans(kind, total):
+                    rows = await _rows(datasette, database, sql, params)
+                    if len(rows) >= min(limit, total):
+                        break
             except QueryInterrupted:
                 group["error"] = "This search took too long; try more specific words."
                 continue

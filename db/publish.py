@@ -21,6 +21,10 @@ def settings(*, allow_sql: bool = False) -> dict:
         "allow_download": False,
         # Canned queries, table filters and search still work; ?sql= does not.
         "default_allow_sql": allow_sql,
+        # Suggesting facets counts distinct values of every column of the rows
+        # shown: seconds a table page on a large table. The configured facets
+        # (db/metadata.yml) still show; ?_facet= still adds one.
+        "suggest_facets": False,
     }
 
 

@@ -185,6 +185,10 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         db["pages"].create_index(["document_id", "page"], if_not_exists=True)
         db["action_updates"].create_index(["action_id", "log_date"], if_not_exists=True)
         db["documents"].create_index(["path"], if_not_exists=True)
+        # Newest first: search walks these for common words (db/search.py), table pages sort by them.
+        db["resolutions"].create_index(["meeting_date"], if_not_exists=True)
+        db["documents"].create_index(["meeting_date"], if_not_exists=True)
+        db["actions"].create_index(["last_seen"], if_not_exists=True)
         db.execute("CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value TEXT)")
         # Series: the same indicator of the same body across meetings, points in period order.
         db.execute("""
