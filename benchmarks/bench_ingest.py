@@ -134,12 +134,14 @@ def main() -> None:
         plumber_reader, pages, _ = ingest_rate(files, Path(tmp) / "plumber.db", reader="plumber", workers=1)
         one, _, _ = ingest_rate(files, Path(tmp) / "one.db", workers=1)
         two, _, _ = ingest_rate(files, Path(tmp) / "two.db", workers=2)
-        rounds, start = 0, time.perf_counter()
+        # the files that were stored (a failed file is tried again on every run)
+        stored = [path for path, outcome in zip(files, ingest(files, Path(tmp) / "one.db", workers=1).files)
+                  if outcome.status != "failed"]
+        start = time.perf_counter()
         for _ in range(args.reingest_rounds):
-            report = ingest(files, Path(tmp) / "one.db", workers=2)
-            assert {f.status for f in report.files} <= {"unchanged", "failed"}
-            rounds += 1
-        reingest = rounds * len(files) / (time.perf_counter() - start)
+            report = ingest(stored, Path(tmp) / "one.db", workers=2)
+            assert {f.status for f in report.files} == {"unchanged"}
+        reingest = args.reingest_rounds * len(stored) / (time.perf_counter() - start)
     print(f"\nbare pdfplumber extract_text:      {plumber_rate:8.1f} pages/s")
     print(f"bare pypdfium2 text:               {pdfium_rate:8.1f} pages/s")
     print(f"ingest, pdfplumber reader, 1 worker: {plumber_reader:6.1f} pages/s over {pages} pages")

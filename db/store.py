@@ -30,7 +30,7 @@ TABLES: dict[str, dict[str, type]] = {
     "documents": {
         "id": str, "filename": str, "path": str, "media_type": str, "page_count": int, "kind": str,
         "title": str, "body": str, "meeting_date": str, "ingested_at": str, "pipeline_version": str,
-        "size_bytes": int, "pages_without_text": str,
+        "size_bytes": int, "pages_without_text": str, "mtime_ns": int,
     },
     "meetings": {
         "id": str, "body": str, "date": str, "start_time": str, "end_time": str, "venue": str,
@@ -207,6 +207,22 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         if not db[name].detect_fts() or not {f"{name}_ai", f"{name}_ad", f"{name}_au"} <= triggers:
             # Also when a kill left the FTS table without its triggers.
             db[name].enable_fts(columns, create_triggers=True, tokenize="porter", replace=True)
+
+
+def known_hash(db: sqlite_utils.Database, path: str, size: int, mtime_ns: int, pipeline_version: str) -> str | None:
+    """The stored hash of the file at ``path`` if it was read with this size
+    and modification time by this pipeline version, and that time was well
+    before it was read (a file written in the same clock tick as it was read
+    could change again without its time moving: it is hashed again)."""
+    row = db.execute("SELECT id, ingested_at FROM documents WHERE path = ? AND size_bytes = ? AND mtime_ns = ? "
+                     "AND pipeline_version = ?", [path, size, mtime_ns, pipeline_version]).fetchone()
+    if not row:
+        return None
+    try:
+        read_at = dt.datetime.fromisoformat(row[1]).timestamp()
+    except (TypeError, ValueError):
+        return None
+    return row[0] if mtime_ns / 1e9 < read_at - 2 else None
 
 
 def is_unchanged(db: sqlite_utils.Database, doc_id: str, path: str, pipeline_version: str) -> bool:

@@ -96,13 +96,14 @@ def extract(doc: ParsedDocument, version: str = PIPELINE_VERSION) -> Extraction:
                             text=page.text, width=page.width or None, height=page.height or None)
                    for page in doc.pages)
     meetings = [r for r in records if isinstance(r, Meeting) and r.known_from != "report"]
+    stat = Path(doc.path).stat() if Path(doc.path).exists() else None
     kind = _document_kind(doc, meetings)
     body, meeting_date = _document_meeting(doc, meetings, kind)
     document = DocumentRecord(
         id=doc.id, filename=doc.filename, path=doc.path, media_type=doc.media_type,
         page_count=doc.page_count, kind=kind, title=doc.title, body=body, meeting_date=meeting_date,
         ingested_at=store.now_iso(), pipeline_version=version,
-        size_bytes=Path(doc.path).stat().st_size if Path(doc.path).exists() else 0,
+        size_bytes=stat.st_size if stat else 0, mtime_ns=stat.st_mtime_ns if stat else None,
         pages_without_text=doc.pages_without_text,
     )
     warnings = []
@@ -314,8 +315,10 @@ def check_file(db, path: Path, *, max_bytes: int | None = None) -> _Job | FileOu
         if max_bytes is not None and size > max_bytes:
             raise TooLargeError(f"is {size:,} bytes, over the limit of {max_bytes:,}", path=shown,
                                 hint="raise --max-bytes to ingest it")  # before hashing a huge file
-        doc_id = file_sha256(path)
         resolved = storable(str(path.resolve()))
+        # an untouched file (same path, size and modification time as when it
+        # was hashed) keeps its stored hash; anything else is hashed again
+        doc_id = store.known_hash(db, resolved, size, path.stat().st_mtime_ns, PIPELINE_VERSION) or file_sha256(path)
         if store.is_unchanged(db, doc_id, resolved, PIPELINE_VERSION):
             counts = store.document_record_counts(db, doc_id)
             pages = db.execute("SELECT page_count FROM documents WHERE id = ?", [doc_id]).fetchone()[0]

@@ -55,6 +55,9 @@ class DocumentRecord(Record):
     ingested_at: str = ""
     pipeline_version: str = ""
     size_bytes: int = 0
+    # the file's modification time when it was hashed: a re-run trusts the stored hash
+    # while size and mtime are unchanged (as git's index does)
+    mtime_ns: int | None = None
     pages_without_text: list[int] = Field(default_factory=list)
 
 

@@ -67,3 +67,35 @@ def test_partly_scanned_pdf_is_read_with_a_warning(tmp_path):
     assert any("page(s) 2" in w and "OCR" in w for w in outcome.warnings)
     assert count(tmp_path / "bp.db", "resolutions") == 1
     assert any("warning:" in line for line in report.summary_lines())
+
+
+def test_untouched_file_is_not_hashed_again_but_a_touched_one_is(tmp_path, monkeypatch):
+    """A re-run trusts the stored hash of a file whose path, size and
+    modification time are as they were (well before it was read); a file
+    rewritten with the same size but a new time is hashed and replaced."""
+    import os
+    import shutil as sh
+
+    import pipeline.ingest as ingest_module
+    from conftest import FIXTURES
+
+    paper = tmp_path / "minutes.txt"
+    sh.copy(FIXTURES / "lettered_clauses_after_resolved.txt", paper)
+    old = paper.stat().st_mtime_ns - 60 * 10**9
+    os.utime(paper, ns=(old, old))  # written a minute before it is read
+    db_path = tmp_path / "bp.db"
+    assert ingest([paper], db_path).files[0].status == "new"
+
+    real_hash = ingest_module.file_sha256
+    hashed: list[Path] = []
+    monkeypatch.setattr(ingest_module, "file_sha256", lambda path: hashed.append(path) or real_hash(path))
+    assert ingest([paper], db_path).files[0].status == "unchanged"
+    assert hashed == []
+
+    text = paper.read_text(encoding="utf-8")
+    paper.write_text(text.replace("a", "e", 1) if "a" in text else text, encoding="utf-8")  # same size, new time
+    assert ingest([paper], db_path).files[0].status == "replaced"
+    assert hashed == [paper]
+    # written just now: the next run hashes it again rather than trust a time from the same tick
+    assert ingest([paper], db_path).files[0].status == "unchanged"
+    assert hashed == [paper, paper]
