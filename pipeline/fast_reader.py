@@ -16,7 +16,16 @@ reader rebuilds what pdfplumber would have seen and then runs the same code:
   "size"])`` cuts them; then ``_group_lines``, ``_make_line`` and
   ``_mark_paragraph_breaks`` from ``pipeline.reader``;
 * ruled tables: the page's paths turned into pdfminer's rects, lines and
-  curves, handed to ``pipeline.tables.read_tables``.
+  curves, handed to ``pipeline.tables.read_tables``, whose table finding
+  (pdfplumber's TableFinder) and cell text this page does itself, step for
+  step the same.
+
+Where the time goes: two calls into PDFium per character (its text object,
+its origin), made bare (no ctypes argument types) through ``map``; the rest
+is done a run of characters at a time (one text object on one baseline) in
+Python, or on whole pages with numpy, with the same arithmetic on the same
+numbers as the one-at-a-time code it replaces (``_read_text_by_char``,
+``_words_from_pieces``), which still handles what the fast paths leave out.
 
 Known differences, none of them in the test corpus's records:
 
@@ -41,15 +50,19 @@ import bisect
 import ctypes
 import functools
 import itertools
+import math
 import operator
 import re
 import struct
+import threading
+from itertools import compress, repeat
 from pathlib import Path
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pdfplumber import utils
 from pdfplumber.container import Container
+from pdfplumber.table import Row
 from pdfplumber.table import Table as PlumberTable
 from pdfplumber.table import TableFinder, TableSettings
 
@@ -119,22 +132,51 @@ _text_object_font = _c_function("FPDFTextObj_GetFont", _vp, _vp)
 _font_weight = _c_function("FPDFFont_GetWeight", _int, _vp)
 _font_descent = _c_function("FPDFFont_GetDescent", _int, _vp, _float, ctypes.POINTER(_float))
 _font_is_embedded = _c_function("FPDFFont_GetIsEmbedded", _int, _vp)
-_glyph_width = _c_function("FPDFFont_GetGlyphWidth", _int, _vp, _uint, _float, ctypes.POINTER(_float))
-_text_object_font_size = _c_function("FPDFTextObj_GetFontSize", _int, _vp, ctypes.POINTER(_float))
 _page_object_matrix = _c_function("FPDFPageObj_GetMatrix", _int, _vp, ctypes.POINTER(pdfium_c.FS_MATRIX))
-_page_object_bounds = _c_function("FPDFPageObj_GetBounds", _int, _vp, *[ctypes.POINTER(_float)] * 4)
-_count_objects = _c_function("FPDFPage_CountObjects", _int, _vp)
-_get_object = _c_function("FPDFPage_GetObject", _vp, _vp, _int)
 _object_type = _c_function("FPDFPageObj_GetType", _int, _vp)
 _form_count_objects = _c_function("FPDFFormObj_CountObjects", _int, _vp)
 _form_get_object = _c_function("FPDFFormObj_GetObject", _vp, _vp, ctypes.c_ulong)
-_path_count_segments = _c_function("FPDFPath_CountSegments", _int, _vp)
-_path_get_segment = _c_function("FPDFPath_GetPathSegment", _vp, _vp, _int)
-_segment_point = _c_function("FPDFPathSegment_GetPoint", _int, _vp, _vp, _vp)
-_segment_type = _c_function("FPDFPathSegment_GetType", _int, _vp)
-_segment_close = _c_function("FPDFPathSegment_GetClose", _int, _vp)
-_path_draw_mode = _c_function("FPDFPath_GetDrawMode", _int, _vp, ctypes.POINTER(_int), ctypes.POINTER(_int))
-_fill_color = _c_function("FPDFPageObj_GetFillColor", _int, _vp, *[ctypes.POINTER(_uint)] * 4)
+
+
+def _c_bare(name: str, restype):
+    """The PDFium function ``name`` with no argument types at all: every
+    argument must already be a ctypes instance (handles and pointers as
+    ``c_void_p``) or a small int. That halves ctypes' cost per call again, for
+    the calls made once per character."""
+    address = ctypes.cast(getattr(pdfium_c, name), ctypes.c_void_p).value
+    function = ctypes.CFUNCTYPE(restype)(address)
+    function.argtypes = None
+    return function
+
+
+_bare_text_object = _c_bare("FPDFText_GetTextObject", ctypes.c_size_t)  # 0 for none
+_bare_char_origin = _c_bare("FPDFText_GetCharOrigin", _int)
+_bare_is_generated = _c_bare("FPDFText_IsGenerated", _int)
+_bare_get_unicode = _c_bare("FPDFText_GetUnicode", _uint)
+_bare_glyph_width = _c_bare("FPDFFont_GetGlyphWidth", _int)
+_bare_get_matrix = _c_bare("FPDFText_GetMatrix", _int)
+_bare_get_font_size = _c_bare("FPDFText_GetFontSize", _double)
+_bare_object_bounds = _c_bare("FPDFPageObj_GetBounds", _int)
+_bare_object_matrix = _c_bare("FPDFPageObj_GetMatrix", _int)
+_bare_text_object_font_size = _c_bare("FPDFTextObj_GetFontSize", _int)
+
+
+class _Ptr(ctypes.c_void_p):
+    """A handle PDFium returns, kept as a ctypes object (a c_void_p subclass
+    is not turned into an int) to pass straight back to a bare function."""
+
+
+_bare_path_count_segments = _c_bare("FPDFPath_CountSegments", _int)
+_bare_path_get_segment = _c_bare("FPDFPath_GetPathSegment", _Ptr)
+_bare_segment_type = _c_bare("FPDFPathSegment_GetType", _int)
+_bare_segment_point = _c_bare("FPDFPathSegment_GetPoint", _int)
+_bare_segment_close = _c_bare("FPDFPathSegment_GetClose", _int)
+_bare_path_draw_mode = _c_bare("FPDFPath_GetDrawMode", _int)
+_bare_fill_color = _c_bare("FPDFPageObj_GetFillColor", _int)
+_bare_count_objects = _c_bare("FPDFPage_CountObjects", _int)
+_bare_page_object = _c_bare("FPDFPage_GetObject", _Ptr)
+_bare_object_type = _c_bare("FPDFPageObj_GetType", _int)
+_THOUSAND = _float(1000.0)
 
 _TEXT, _PATH, _IMAGE, _FORM = (pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH,
                                pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_FORM)
@@ -159,9 +201,10 @@ def read_pdf_fast(path: Path, doc_id: str, *, max_pages: int | None) -> ParsedDo
                                 path=str(path), hint="raise --max-pages to ingest it")
         boxes = _page_boxes(path, page_count)
         doctop = 0.0  # pdfplumber's running page offset, kept on shapes
+        origins = _Origins.for_this_thread()
         for index in range(page_count):
             try:
-                doc.pages.append(_read_page(pdf, index, doctop, boxes[index] if boxes else None))
+                doc.pages.append(_read_page(pdf, index, doctop, boxes[index] if boxes else None, origins))
                 doctop += doc.pages[-1].height
             except Exception as exc:
                 raise CorruptFileError(f"page {index + 1} cannot be read ({_reason(exc)})",
@@ -200,10 +243,13 @@ class _Font:
     """What pdfplumber would report for one font: its name, and the descent
     and widths pdfminer uses for character boxes (in 1/1000 em)."""
 
-    __slots__ = ("handle", "name", "descent", "widths", "advances")
+    __slots__ = ("handle", "name", "descent", "widths", "advances", "_ref", "_width", "_width_ref")
 
     def __init__(self, handle: int):
         self.handle = handle
+        self._ref = _vp(handle)
+        self._width = _float()
+        self._width_ref = ctypes.byref(self._width)
         length = _font_base_name(handle, None, 0)
         buffer = ctypes.create_string_buffer(max(length, 1))
         _font_base_name(handle, buffer, length)
@@ -237,9 +283,8 @@ class _Font:
         widths; 0 when the font cannot map the character back to a glyph."""
         width = self.widths.get(char)
         if width is None:
-            value = _float()
-            ok = _glyph_width(self.handle, ord(char), 1000.0, ctypes.byref(value))
-            width = self.widths[char] = _decimal(value.value) if ok else 0.0
+            ok = _bare_glyph_width(self._ref, ord(char), _THOUSAND, self._width_ref)
+            width = self.widths[char] = _decimal(self._width.value) if ok else 0.0
         return width
 
 
@@ -260,16 +305,35 @@ def _decimal(value: float) -> float:
     for: 11.04 rather than 11.039999961853027, which is what pdfminer parsed
     from the file. Identical inputs make identical boxes, down to the exact
     ties (a word's middle exactly on a line's bottom) that line grouping
-    turns on."""
-    single = _SINGLE.unpack(_SINGLE.pack(value))[0]
+    turns on.
+
+    That is the first of 1 to 9 significant digits whose rounding comes back
+    to the same single. Except at a power of two, where the values that round
+    to a single are not centred on it, a rounding to more digits is at least
+    as near, so comes back too: then it is enough that numpy's shortest
+    digits come back and one digit fewer does not."""
+    pack, unpack = _SINGLE.pack, _SINGLE.unpack
+    single = unpack(pack(value))[0]
+    if _MIN_NORMAL <= abs(single) <= _MAX_SINGLE and abs(math.frexp(single)[0]) != 0.5:
+        digits = len(str(np.float32(single)).lstrip("-").partition("e")[0].replace(".", "").strip("0"))
+        if 1 <= digits <= 9:
+            candidate = float(f"{single:.{digits}g}")
+            if unpack(pack(candidate))[0] == single and (
+                    digits == 1 or unpack(pack(float(f"{single:.{digits - 1}g}")))[0] != single):
+                return candidate
     for digits in range(1, 10):
         candidate = float(f"{single:.{digits}g}")
-        if _SINGLE.unpack(_SINGLE.pack(candidate))[0] == single:
+        if unpack(pack(candidate))[0] == single:
             return candidate
     return value
 
 
-def _read_page(pdf: pdfium.PdfDocument, index: int, doctop: float, box: tuple | None) -> Page:
+_MIN_NORMAL = 2.0 ** -126  # the smallest normal single
+_MAX_SINGLE = float(np.finfo(np.float32).max)
+
+
+def _read_page(pdf: pdfium.PdfDocument, index: int, doctop: float, box: tuple | None,
+               origins: _Origins) -> Page:
     page = pdf[index]
     # Fonts by handle, for this page only: PDFium may free a font with the
     # page that used it and reuse its address.
@@ -280,12 +344,12 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, doctop: float, box: tuple | 
         out = Page(number=index + 1, width=placer.width, height=placer.height)
         objects = _PageObjects(page)
         out.image_count, out.rect_count = objects.images, len(objects.paths)
-        text = _read_text(textpage, fonts, objects, placer)
-        out.has_text_layer = bool(text.chars)
-        if not text.chars:
+        text = _read_text(textpage, fonts, objects, placer, origins)
+        out.has_text_layer = bool(len(text))
+        if not len(text):
             return out
         if objects.paths:
-            shapes = _TablePage(out.number, placer, doctop, objects.paths, text.chars_in_order())
+            shapes = _TablePage(out.number, placer, doctop, objects.paths, text)
             out.tables = read_tables(shapes)
             out.marks = read_marks(shapes) if shapes.curves else []
         out.lines = _group_lines(_words(text), out.number)
@@ -306,28 +370,34 @@ class _PageObjects:
         self.form_matrix: dict[int, tuple] = {}
         self.paths: list[tuple[int, tuple | None]] = []
         self.images = 0
-        raw_page = ctypes.cast(page.raw, ctypes.c_void_p).value
-        self._walk(_count_objects(raw_page), lambda k: _get_object(raw_page, k), None)
+        page_ref = _vp(ctypes.cast(page.raw, ctypes.c_void_p).value)
+        count = _bare_count_objects(page_ref)
+        handles = [handle for handle in map(_bare_page_object, repeat(page_ref, max(count, 0)), range(count))
+                   if handle]
+        for handle, kind in zip(handles, map(_bare_object_type, handles)):
+            self._add(handle.value, kind, None)
 
     def _walk(self, count: int, get, matrix: tuple | None) -> None:
         for k in range(count):
             handle = get(k)
             if not handle:
                 continue
-            kind = _object_type(handle)
-            if kind == _TEXT:
-                self.order[handle] = len(self.order)
-                if matrix is not None:
-                    self.form_matrix[handle] = matrix
-            elif kind == _PATH:
-                self.paths.append((handle, matrix))
-            elif kind == _IMAGE:
-                self.images += 1
-            elif kind == _FORM:
-                inner = _object_matrix(handle)
-                if matrix is not None:
-                    inner = _multiply(inner, matrix)
-                self._walk(_form_count_objects(handle), lambda j, form=handle: _form_get_object(form, j), inner)
+            self._add(handle, _object_type(handle), matrix)
+
+    def _add(self, handle: int, kind: int, matrix: tuple | None) -> None:
+        if kind == _TEXT:
+            self.order[handle] = len(self.order)
+            if matrix is not None:
+                self.form_matrix[handle] = matrix
+        elif kind == _PATH:
+            self.paths.append((handle, matrix))
+        elif kind == _IMAGE:
+            self.images += 1
+        elif kind == _FORM:
+            inner = _object_matrix(handle)
+            if matrix is not None:
+                inner = _multiply(inner, matrix)
+            self._walk(_form_count_objects(handle), lambda j, form=handle: _form_get_object(form, j), inner)
 
 
 def _object_matrix(handle: int) -> tuple:
@@ -428,18 +498,62 @@ class _Text:
     lands between their characters (``_words`` checks that). A piece is
     ``(content order, first, end, x0 of its first character, x0 of its last,
     x1 of its last, largest x1, top, bottom, run key, is a space)`` over
-    ``chars[first:end]``."""
+    ``chars[first:end]``.
 
-    __slots__ = ("chars", "pieces", "in_order")
+    ``text`` holds the characters' texts, one per character; ``chars`` are
+    made from ``columns`` (x0, top, x1 and bottom arrays, an array of indexes
+    into a list of run keys) and ``extra`` (characters after those) only
+    when asked for."""
+
+    __slots__ = ("_chars", "_pieces", "piece_arrays", "keys", "in_order", "text", "columns", "seqs", "extra",
+                 "extra_seqs")
 
     def __init__(self):
-        self.chars: list[tuple] = []
-        self.pieces: list[tuple] = []
+        self._chars: list[tuple] | None = None
+        self._pieces: list[tuple] | None = None
+        # Or the pieces as arrays (seq, first, end, x0, last x0, last x1,
+        # largest x1, top, bottom, index into keys, is a space), in the order
+        # they were made: see ``pieces``.
+        self.piece_arrays: tuple | None = None
+        self.keys: list[tuple] = []
         self.in_order = True
+        self.text = ""
+        self.columns: tuple | None = None
+        self.seqs: np.ndarray | None = None  # with columns: each character's content order
+        self.extra: list[tuple] = []
+        self.extra_seqs: list[int] = []
+
+    @property
+    def chars(self) -> list[tuple]:
+        if self._chars is None:
+            chars: list[tuple] = []
+            if self.columns is not None:
+                x0, top, x1, bottom, key_ids, keys = self.columns
+                chars = list(zip(self.text, x0.tolist(), top.tolist(), x1.tolist(), bottom.tolist(),
+                                 map(keys.__getitem__, key_ids.tolist())))
+            self._chars = chars + self.extra
+        return self._chars
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    @property
+    def pieces(self) -> list[tuple]:
+        """The pieces as tuples, in content order."""
+        if self._pieces is None:
+            pieces: list[tuple] = []
+            if self.piece_arrays is not None:
+                seq, first, end, x0, last_x0, last_x1, largest, top, bottom, key_ids, space = self.piece_arrays
+                pieces = list(zip(seq.tolist(), first.tolist(), end.tolist(), x0.tolist(), last_x0.tolist(),
+                                  last_x1.tolist(), largest.tolist(), top.tolist(), bottom.tolist(),
+                                  map(self.keys.__getitem__, key_ids.tolist()), space.tolist()))
+            self._pieces = pieces
+            self.sort()
+        return self._pieces
 
     def sort(self) -> None:
         if not self.in_order:  # back to content order; sort() is stable
-            self.pieces.sort(key=_CONTENT_ORDER)
+            self._pieces.sort(key=_CONTENT_ORDER)
 
     def chars_in_order(self) -> list[tuple]:
         if self.in_order:
@@ -447,17 +561,42 @@ class _Text:
         chars = self.chars
         return [chars[k] for piece in self.pieces for k in range(piece[1], piece[2])]
 
+    def columns_in_order(self) -> tuple[str, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The characters' texts, and their x0, top, x1, bottom and
+        upright arrays, in content order."""
+        if self.columns is None:
+            chars = self.chars_in_order()
+            text = "".join([ch[0] for ch in chars])
+            x0, top, x1, bottom = (np.array([ch[at] for ch in chars], dtype=np.float64) for at in (1, 2, 3, 4))
+            return text, x0, top, x1, bottom, np.array([ch[5][0] for ch in chars], dtype=bool)
+        x0, top, x1, bottom, key_ids, keys = self.columns
+        upright = np.array([key[0] for key in keys], dtype=bool)[key_ids]
+        seqs = self.seqs
+        text = self.text
+        extra = self.extra
+        if extra:
+            x0, top, x1, bottom = (np.concatenate([column, np.array([ch[at] for ch in extra], dtype=np.float64)])
+                                   for at, column in ((1, x0), (2, top), (3, x1), (4, bottom)))
+            upright = np.concatenate([upright, np.array([ch[5][0] for ch in extra], dtype=bool)])
+            seqs = np.concatenate([seqs, np.array(self.extra_seqs, dtype=seqs.dtype)])
+        if not self.in_order:  # pieces in content order: by their seq, then where they start
+            order = np.argsort(seqs, kind="stable")
+            x0, top, x1, bottom, upright = x0[order], top[order], x1[order], bottom[order], upright[order]
+            text = "".join(map(text.__getitem__, order.tolist()))
+        return text, x0, top, x1, bottom, upright
+
 
 _CONTENT_ORDER = operator.itemgetter(0, 1)
 
 
-def _read_text(textpage: pdfium.PdfTextPage, fonts: dict[int, _Font], objects: _PageObjects,
-               placer: _Placer) -> _Text:
-    """The page's characters, in content order, each boxed the way pdfminer
-    boxes it. This loop runs once per character of every page, so the common
-    case (upright text, no rotation or skew) is written out inline."""
+def _read_text_by_char(textpage: pdfium.PdfTextPage, fonts: dict[int, _Font], objects: _PageObjects,
+                       placer: _Placer) -> _Text:
+    """``_read_text`` one character at a time: the reference it follows,
+    and what it falls back to on a page it does not expect (a character
+    before any text object, an origin PDFium cannot give)."""
     out = _Text()
-    chars, pieces = out.chars, out.pieces
+    out._chars = chars = []
+    out._pieces = pieces = []
     append_char, append_piece = chars.append, pieces.append
     raw = textpage.raw
     tp = ctypes.cast(raw, ctypes.c_void_p).value
@@ -578,14 +717,336 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: dict[int, _Font], objects: _
         append_piece((seq, first, len(chars), p_x0, p_last_x0, p_last_x1, p_max_x1, p_top, p_bottom, p_key, False))
     for handle, seq in order.items():
         if handle not in seen:
-            placed = _dropped_space(handle, objects.form_matrix.get(handle), fonts, placer)
+            placed = _dropped_space(handle, objects.form_matrix.get(handle), fonts, placer,
+                                    _Origins.for_this_thread())
             if placed is not None:
                 n = len(chars)
                 ch = placed[:5] + ((placed[5], placed[6], placed[7]),)
                 append_char(ch)
                 append_piece((seq, n, n + 1, ch[1], ch[1], ch[3], ch[3], ch[2], ch[4], ch[5], True))
                 out.in_order = False
+    out.text = "".join([ch[0] for ch in chars])
     out.sort()
+    return out
+
+
+_CHUNK = 4096  # characters whose origins are fetched into one buffer
+_THREAD = threading.local()
+# The characters that need a second look (see _read_text_by_char).
+# By code point: 1 for whitespace, 2 for the other characters in _SPECIAL.
+_SPECIAL_KIND = np.zeros(0x110000, dtype=np.uint8)
+_SPECIAL_KIND[[ord(char) for char in _SPECIAL]] = 2
+_SPECIAL_KIND[[ord(char) for char in _WHITESPACE]] = 1
+
+
+class _Origins:
+    """Out-parameters for the bare PDFium calls, made once per thread: for
+    FPDFText_GetCharOrigin one (x, y) pair of doubles per character of a
+    chunk, with ready-made pointers to each, so that fetching a page's
+    origins is a ``map`` over its characters; and those _dropped_space
+    needs."""
+
+    __slots__ = ("buffer", "base", "values", "x_refs", "y_refs", "bounds", "bounds_refs", "matrix", "matrix_ref",
+                 "size", "size_ref")
+
+    def __init__(self):
+        self.buffer = (_double * (2 * _CHUNK))()
+        self.base = ctypes.addressof(self.buffer)
+        self.values = np.frombuffer(self.buffer, dtype=np.float64)
+        self.x_refs: list = []
+        self.y_refs: list = []
+        # And for _dropped_space: a page object's bounds, matrix, font size.
+        self.bounds = (_float * 4)()
+        self.bounds_refs = [ctypes.byref(self.bounds, 4 * k) for k in range(4)]
+        self.matrix = pdfium_c.FS_MATRIX()
+        self.matrix_ref = ctypes.byref(self.matrix)
+        self.size = _float()
+        self.size_ref = ctypes.byref(self.size)
+
+    @classmethod
+    def for_this_thread(cls) -> _Origins:
+        """One per thread, kept: making the pointers costs more than a
+        short document's reading."""
+        origins = getattr(_THREAD, "origins", None)
+        if origins is None:
+            origins = _THREAD.origins = cls()
+        return origins
+
+    def read(self, tp, indexes) -> tuple[np.ndarray, np.ndarray] | None:
+        """The origins of the characters at ``indexes``, as x and y arrays;
+        None if PDFium fails on one."""
+        total = len(indexes)
+        xs, ys = np.empty(total), np.empty(total)
+        x_refs, y_refs, values = self.x_refs, self.y_refs, self.values
+        size = min(total, _CHUNK)
+        if len(x_refs) < size:
+            base = self.base
+            x_refs += [_vp(base + 16 * k) for k in range(len(x_refs), size)]
+            y_refs += [_vp(base + 16 * k + 8) for k in range(len(y_refs), size)]
+        for start in range(0, total, _CHUNK):
+            part = indexes[start:start + _CHUNK]
+            k = len(part)
+            if not all(map(_bare_char_origin, repeat(tp, k), part, x_refs, y_refs)):
+                return None
+            xs[start:start + k] = values[0:2 * k:2]
+            ys[start:start + k] = values[1:2 * k:2]
+        return xs, ys
+
+
+def _read_text(textpage: pdfium.PdfTextPage, fonts: dict[int, _Font], objects: _PageObjects,
+               placer: _Placer, origins: _Origins) -> _Text:
+    """The page's characters, in content order, each boxed the way pdfminer
+    boxes it: ``_read_text_by_char``'s result, with the same arithmetic on
+    the same numbers, done on arrays.
+
+    Each character costs two calls into PDFium (its text object, its
+    origin), made with ``map``. Runs of characters of one text object on one
+    baseline share their font, size and vertical extent; Python works out
+    those once a run, numpy the boxes and where pieces end."""
+    raw = textpage.raw
+    tp_int = ctypes.cast(raw, ctypes.c_void_p).value
+    tp = _vp(tp_int)
+    count = pdfium_c.FPDFText_CountChars(raw)
+    text = textpage.get_text_range() if count > 0 else ""
+    if len(text) != count:
+        text = "".join(map(chr, map(_bare_get_unicode, repeat(tp, max(count, 0)), range(count))))
+    # Characters kept, by index, and their text: PDFium's own whitespace
+    # dropped, other whitespace as " ", its joined hyphens as "-".
+    indexes = range(count)
+    ctext = text
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    kinds = _SPECIAL_KIND[codes]
+    specials = np.flatnonzero(kinds)
+    if len(specials):
+        special_codes = codes[specials]
+        is_space = kinds[specials] == 1
+        spaces = specials[is_space]
+        generated = np.fromiter(map(_bare_is_generated, repeat(tp, len(spaces)), spaces.tolist()),
+                                dtype=np.int64, count=len(spaces)) != 0
+        kept = np.ones(count, dtype=bool)
+        kept[spaces[generated]] = False  # PDFium's own spaces and line breaks, not in the PDF
+        letters = {i: " " for i in spaces[~generated & (special_codes[is_space] != 32)].tolist()}
+        for i in specials[~is_space].tolist():
+            char = text[i]
+            if char == "\ufffe":  # a hyphen PDFium joined across a line, or a glyph with no Unicode
+                char = chr(_get_unicode(tp_int, i))
+            if char in _WHITESPACE:
+                if _bare_is_generated(tp, i):
+                    kept[i] = False
+                    continue
+                char = " "
+            elif char == _PDFIUM_HYPHEN:
+                char = "-"
+            elif char == "\x00" or char == "\ufffe":
+                kept[i] = False
+                continue
+            letters[i] = char
+        source = text
+        if letters:
+            source = list(text)
+            for i, char in letters.items():
+                source[i] = char
+        if not kept.all():
+            kept_list = kept.tolist()
+            indexes = list(compress(indexes, kept_list))
+            ctext = "".join(compress(source, kept_list))
+        elif letters:
+            ctext = "".join(source)
+    handles = np.fromiter(map(_bare_text_object, repeat(tp, len(indexes)), indexes), dtype=np.uint64,
+                          count=len(indexes))
+    if len(handles) and not handles.all():  # characters of no text object: left out, after the first object
+        if not handles[0]:
+            return _read_text_by_char(textpage, fonts, objects, placer)
+        has_object = handles != 0
+        indexes = list(compress(indexes, has_object.tolist()))
+        ctext = "".join(compress(ctext, has_object.tolist()))
+        handles = handles[has_object]
+    got = origins.read(tp, indexes)
+    if got is None:
+        return _read_text_by_char(textpage, fonts, objects, placer)
+    xs, ys = got
+    m = len(ctext)
+
+    out = _Text()
+    out.text = ctext
+    order = objects.order
+    keys = out.keys
+    arrays = None
+    seen: set[int] = set()
+    if m:
+        # Where a text object starts, and where a baseline starts.
+        new_object = np.empty(m, dtype=bool)
+        new_object[0] = True
+        np.not_equal(handles[1:], handles[:-1], out=new_object[1:])
+        new_line = new_object.copy()
+        new_line[1:] |= ys[1:] != ys[:-1]
+        object_starts = np.flatnonzero(new_object).tolist()
+        line_starts = np.flatnonzero(new_line).tolist()
+        line_ends = line_starts[1:] + [m]
+        line_xs = xs[line_starts].tolist()
+        line_ys = ys[line_starts].tolist()
+        run_handles = handles[object_starts].tolist()
+        # Per line: where the file put its first character, its top, bottom,
+        # run key (an index into keys) and content order; per character: its
+        # advance along the line.
+        l_x_start: list[float] = []
+        l_x_file: list[float] = []
+        l_top: list[float] = []
+        l_bottom: list[float] = []
+        l_key: list[int] = []
+        l_seq: list[int] = []
+        advances_all: list[float] = []
+        odd: list[tuple] = []  # characters of rotated or skewed text, boxed one by one
+        matrix = pdfium_c.FS_MATRIX()
+        matrix_ref = ctypes.byref(matrix)
+        height, mb_x0, mb_top = placer.height, placer.mb_x0, placer.mb_top
+        shift_x, shift_y = placer.ctm[4], placer.ctm[5]
+        plain_page = not placer.rotated
+        last_seq = 0
+        line = 0
+        linears: dict[tuple, tuple] = {}
+        extents: dict[tuple, tuple] = {}
+        for start, end, handle in zip(object_starts, object_starts[1:] + [m], run_handles):
+            i = indexes[start]
+            seen.add(handle)
+            _bare_get_matrix(tp, i, matrix_ref)
+            raw_linear = (matrix.a, matrix.b, matrix.c, matrix.d)
+            lin = linears.get(raw_linear)
+            if lin is None:
+                lin = linears[raw_linear] = placer.linear(*raw_linear)
+            size = _decimal(_bare_get_font_size(tp, i))
+            font = _Font.of(_text_object_font(handle), fonts)
+            widths = font.widths
+            extent = extents.get((font, size))
+            if extent is None:
+                extent = extents[font, size] = _extent(font, size)
+            y_low, y_high = extent
+            a, b, c, d = lin
+            seq = order.get(handle, len(order) + i)
+            if seq < last_seq:
+                out.in_order = False
+            last_seq = seq
+            if not (plain_page and b == 0.0 and c == 0.0 and a > 0 and d > 0):
+                # Rotated or skewed text: a character at a time.
+                while line < len(line_starts) and line_starts[line] < end:
+                    l_x_start.append(0.0)
+                    l_x_file.append(0.0)
+                    l_top.append(0.0)
+                    l_bottom.append(0.0)
+                    l_key.append(0)
+                    l_seq.append(seq)
+                    line += 1
+                for k in range(start, end):
+                    char, x = ctext[k], float(xs[k])
+                    width = widths.get(char) or _char_width(font, char, tp_int, indexes[k], x, matrix, size)
+                    placed = placer.place(char, x, float(ys[k]), lin, width * 0.001 * size, y_low, y_high, font)
+                    odd.append((k, placed[1], placed[2], placed[3], placed[4], len(keys)))
+                    keys.append((placed[5], font, placed[7]))
+                    advances_all.append(0.0)
+                continue
+            # Each character's extent along the line, a * (width * size).
+            advances = font.advances.setdefault((size, a), {})
+            get_advance = advances.get
+            while line < len(line_starts) and line_starts[line] < end:
+                first, last = line_starts[line], line_ends[line]
+                f = _decimal(line_ys[line]) + shift_y
+                y0, y1 = d * y_low + f, d * y_high + f
+                l_top.append((height - y1) + mb_top)
+                l_bottom.append((height - y0) + mb_top)
+                l_key.append(len(keys))
+                keys.append((True, font, y1 - y0))
+                l_seq.append(seq)
+                # Along the baseline, keep PDFium's offsets from the first
+                # character, which is where the file put the text.
+                x_start = line_xs[line]
+                l_x_start.append(x_start)
+                l_x_file.append(_decimal(x_start))
+                s = ctext[first:last]
+                advs = list(map(get_advance, s))
+                if None in advs:  # a character's first time in this font and size
+                    k = advs.index(None)
+                    while True:
+                        char = s[k]
+                        advance = get_advance(char)
+                        if advance is None:
+                            width = widths.get(char) or _char_width(font, char, tp_int, indexes[first + k],
+                                                                    float(xs[first + k]), matrix, size)
+                            advance = a * (width * 0.001 * size)
+                            if width:
+                                advances[char] = advance
+                        advs[k] = advance
+                        try:
+                            k = advs.index(None, k + 1)
+                        except ValueError:
+                            break
+                advances_all += advs
+                line += 1
+        lengths = np.diff(np.array(line_starts + [m]))
+        x_start = np.repeat(np.array(l_x_start), lengths)
+        x_file = np.repeat(np.array(l_x_file), lengths)
+        with np.errstate(all="ignore"):
+            x0 = np.where(xs == x_start, x_file, x_file + (xs - x_start))
+            if shift_x:
+                x0 = x0 + shift_x
+            x1 = np.array(advances_all) + x0
+            if mb_x0:
+                x0 = x0 + mb_x0
+                x1 = x1 + mb_x0
+            top = np.repeat(np.array(l_top), lengths)
+            bottom = np.repeat(np.array(l_bottom), lengths)
+            key_ids = np.repeat(np.array(l_key), lengths)
+            seqs = np.repeat(np.array(l_seq), lengths)
+            # Pieces end at a new line, around each space, and before a
+            # character not within reach of the last.
+            cut = new_line
+            space = np.frombuffer(ctext.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) == 32
+            cut |= space
+            cut[1:] |= space[:-1]
+            cut[1:] |= ~((x0[:-1] <= x0[1:]) & (x0[1:] <= x1[:-1] + X_TOLERANCE))
+            if odd:
+                at = np.array([ch[0] for ch in odd])
+                x0[at] = [ch[1] for ch in odd]
+                top[at] = [ch[2] for ch in odd]
+                x1[at] = [ch[3] for ch in odd]
+                bottom[at] = [ch[4] for ch in odd]
+                key_ids[at] = [ch[5] for ch in odd]
+                cut[at] = True
+                cut[at[at + 1 < m] + 1] = True
+            firsts = np.flatnonzero(cut)
+            lasts = np.append(firsts[1:], m) - 1
+            if np.isnan(x1).any() or not x1.all():
+                # Python's max keeps the first of equal values (0.0, -0.0) and NaN only first.
+                x1_list = x1.tolist()
+                largest = np.array([max(x1_list[p:q + 1]) for p, q in zip(firsts.tolist(), lasts.tolist())],
+                                   dtype=np.float64)
+            else:
+                largest = np.maximum.reduceat(x1, firsts)
+        out.columns = (x0, top, x1, bottom, key_ids, keys)
+        out.seqs = seqs
+        arrays = (seqs[firsts], firsts, lasts + 1, x0[firsts], x0[lasts], x1[lasts], largest, top[firsts],
+                  bottom[firsts], key_ids[firsts], space[firsts])
+    extra = out.extra
+    for handle, seq in order.items():
+        if handle not in seen:
+            placed = _dropped_space(handle, objects.form_matrix.get(handle), fonts, placer, origins)
+            if placed is not None:
+                ch = placed[:5] + ((placed[5], placed[6], placed[7]),)
+                extra.append(ch)
+                out.extra_seqs.append(seq)
+                out.in_order = False
+    if extra:
+        out.text += " " * len(extra)
+        first = np.arange(m, m + len(extra))
+        x0 = np.array([ch[1] for ch in extra], dtype=np.float64)
+        x1 = np.array([ch[3] for ch in extra], dtype=np.float64)
+        more = (np.array(out.extra_seqs), first, first + 1, x0, x0, x1, x1,
+                np.array([ch[2] for ch in extra], dtype=np.float64), np.array([ch[4] for ch in extra], dtype=np.float64),
+                np.arange(len(keys), len(keys) + len(extra)), np.ones(len(extra), dtype=bool))
+        keys += [ch[5] for ch in extra]
+        arrays = more if arrays is None else tuple(np.concatenate([a, b]) for a, b in zip(arrays, more))
+    if arrays is None:
+        out._pieces = []
+    out.piece_arrays = arrays
     return out
 
 
@@ -606,24 +1067,28 @@ def _width_from_box(tp: int, index: int, origin_x: float, matrix, size: float) -
 
 
 def _dropped_space(handle: int, form_matrix: tuple | None, fonts: dict[int, _Font],
-                   placer: _Placer) -> tuple | None:
+                   placer: _Placer, scratch: _Origins) -> tuple | None:
     """PDFium leaves text objects that draw no ink (a lone space, a run of
     spaces) out of its text page, but pdfplumber sees their spaces, and a space
     ends a word, or a run of one font. Put one space back at the object's
     origin. An object that does draw ink and is missing is a duplicate PDFium
     skipped (text overprinted for a bold effect); pdfplumber would double its
     letters, this reader does not."""
-    left, bottom, right, top = _float(), _float(), _float(), _float()
-    if _page_object_bounds(handle, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right),
-                           ctypes.byref(top)):
-        if right.value - left.value > _EMPTY and top.value - bottom.value > _EMPTY:
+    ref = _vp(handle)
+    bounds = scratch.bounds
+    if _bare_object_bounds(ref, *scratch.bounds_refs):
+        if bounds[2] - bounds[0] > _EMPTY and bounds[3] - bounds[1] > _EMPTY:
             return None
-    matrix = _object_matrix(handle)
+    if _bare_object_matrix(ref, scratch.matrix_ref):
+        m = scratch.matrix
+        matrix = (m.a, m.b, m.c, m.d, m.e, m.f)
+    else:
+        matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     if form_matrix is not None:
         matrix = _multiply(matrix, form_matrix)
-    size = _float()
-    if not _text_object_font_size(handle, ctypes.byref(size)):
+    if not _bare_text_object_font_size(ref, scratch.size_ref):
         return None
+    size = scratch.size
     font = _Font.of(_text_object_font(handle), fonts)
     size = _decimal(size.value)
     y_low, y_high = _extent(font, size)
@@ -641,53 +1106,177 @@ def _words(text: _Text) -> list[Word]:
     pdfplumber works on characters; this works on pieces where it can: within
     a run of one font and size, a line whose pieces do not overlap along the
     line sorts exactly as its characters would, and pdfplumber's word breaks
-    can only fall between pieces."""
-    chars = text.chars
+    can only fall between pieces. ``_words_from_pieces`` says how, a piece at
+    a time; this does the same on the piece arrays."""
+    if text.piece_arrays is None:
+        return _words_from_pieces(text)
+    seq, first, end, x0, last_x0, last_x1, largest, top, bottom, key_ids, space = text.piece_arrays
+    count = len(first)
+    if not count:
+        return []
+    if np.isnan(np.concatenate([x0, last_x0, last_x1, largest, top, bottom])).any() \
+            or not (largest.all() and top.all() and bottom.all()):
+        # NaN sorts and compares its own way in Python, and min() and max()
+        # keep the first of 0.0 and -0.0: leave those to the piece at a time.
+        return _words_from_pieces(text)
+    if not text.in_order:  # content order
+        order = np.lexsort((first, seq))
+        first, end, x0, last_x0, last_x1, largest, top, bottom, key_ids, space = (
+            a[order] for a in (first, end, x0, last_x0, last_x1, largest, top, bottom, key_ids, space))
+    # Runs of pieces with equal keys (upright, font, size), as groupby makes them.
+    canonical: dict[tuple, int] = {}
+    key_of = np.array([canonical.setdefault(key, len(canonical)) for key in text.keys], dtype=np.int64)[key_ids]
+    run_keys = list(canonical)
+    upright = np.array([bool(key[0]) for key in run_keys], dtype=bool)[key_of]
+    new_run = np.empty(count, dtype=bool)
+    new_run[0] = True
+    np.not_equal(key_of[1:], key_of[:-1], out=new_run[1:])
+    run = np.cumsum(new_run)
+    # Lines: a run's pieces clustered by top (_cluster); a rotated run is one
+    # line, read a character at a time. Line numbers follow runs, then tops.
+    cluster_top = np.where(upright, top, 0.0)
+    by_top = np.lexsort((cluster_top, run))
+    sorted_run, sorted_top = run[by_top], cluster_top[by_top]
+    distinct = np.empty(count, dtype=bool)
+    distinct[0] = True
+    distinct[1:] = (sorted_run[1:] != sorted_run[:-1]) | (sorted_top[1:] != sorted_top[:-1])
+    at = np.flatnonzero(distinct)
+    d_run, d_top = sorted_run[at], sorted_top[at]
+    new_line = np.empty(len(at), dtype=bool)
+    new_line[0] = True
+    new_line[1:] = (d_run[1:] != d_run[:-1]) | (d_top[1:] > d_top[:-1] + Y_TOLERANCE)
+    line = np.empty(count, dtype=np.int64)
+    line[by_top] = (np.cumsum(new_line) - 1)[np.cumsum(distinct) - 1]
+    # Each line's pieces along it (stable), and the lines to read a
+    # character at a time: rotated, or with pieces that interleave.
+    along = np.lexsort((np.arange(count), x0, line))
+    s_line, s_x0, s_space = line[along], x0[along], space[along]
+    same_line = np.empty(count, dtype=bool)
+    same_line[0] = False
+    np.equal(s_line[1:], s_line[:-1], out=same_line[1:])
+    slow = np.zeros(int(line.max()) + 1, dtype=bool)
+    slow[line[~upright]] = True
+    slow[s_line[1:][same_line[1:] & (s_x0[1:] <= last_x0[along][:-1])]] = True
+    # Words: pieces that are not spaces, cut after a space and where the
+    # next piece is out of reach of the last.
+    s_top = top[along]
+    starts = ~same_line
+    starts[1:] |= s_space[:-1] | (s_x0[1:] > last_x1[along][:-1] + X_TOLERANCE) | \
+        (np.abs(s_top[1:] - s_top[:-1]) > Y_TOLERANCE)
+    keep = ~s_space & ~slow[s_line]
+    starts = starts[keep]
+    pieces = along[keep]
+    letters = text.text
+    ligatures = any(ligature in letters for ligature in LIGATURES)
+    names = [key[1].name for key in run_keys]
+    sizes = [round(float(key[2]), 2) for key in run_keys]
+    if len(pieces):
+        heads = np.flatnonzero(starts)
+        texts = [letters[f:e] for f, e in zip(first[pieces].tolist(), end[pieces].tolist())]
+        if len(heads) < len(pieces):  # some words of several pieces
+            bounds = heads.tolist() + [len(pieces)]
+            texts = ["".join(texts[a:b]) for a, b in zip(bounds, bounds[1:])]
+        if ligatures:
+            texts = [t.translate(_LIGATURES) for t in texts]
+        heads_at = pieces[heads]
+        columns = [texts, x0[heads_at].tolist(), np.minimum.reduceat(top[pieces], heads).tolist(),
+                   np.maximum.reduceat(largest[pieces], heads).tolist(),
+                   np.maximum.reduceat(bottom[pieces], heads).tolist()]
+        word_keys = key_of[heads_at].tolist()
+        blank = not all(map(str.strip, texts))
+        if blank:  # left out, as pdfplumber's blank words are
+            nonblank = list(map(bool, map(str.strip, texts)))
+            columns = [list(compress(column, nonblank)) for column in columns]
+            word_keys = list(compress(word_keys, nonblank))
+        words = list(map(Word, *columns, map(names.__getitem__, word_keys), map(sizes.__getitem__, word_keys)))
+    else:
+        words, texts = [], []
+    if not slow.any():
+        return words
+    # Merge in the lines read a character at a time, in line order.
+    kept_lines = line[heads_at][np.array([bool(t.strip()) for t in texts], dtype=bool)] if len(pieces) else line[:0]
+    out: list[Word] = []
+    done = 0
+    for number in np.flatnonzero(slow).tolist():
+        upto = int(np.searchsorted(kept_lines, number))
+        out += words[done:upto]
+        done = upto
+        members = np.flatnonzero(line == number)  # in content order
+        chars = text.chars
+        line_chars = [chars[k] for f, e in zip(first[members].tolist(), end[members].tolist()) for k in range(f, e)]
+        k = int(key_of[members[0]])
+        for word, _ in _word_chars(line_chars, _RUN_KEY, X_TOLERANCE, Y_TOLERANCE):
+            _add_word(out, "".join([ch[0] for ch in word]), min([ch[1] for ch in word]), min([ch[2] for ch in word]),
+                      max([ch[3] for ch in word]), max([ch[4] for ch in word]), names[k], sizes[k])
+    out += words[done:]
+    return out
+
+
+def _words_from_pieces(text: _Text) -> list[Word]:
+    """``_words`` a piece at a time, on ``text.pieces``."""
+    letters = text.text
+    ligatures = any(ligature in letters for ligature in LIGATURES)
     words: list[Word] = []
+    append = words.append
+    x_tolerance, y_tolerance = X_TOLERANCE, Y_TOLERANCE
     for key, run in itertools.groupby(text.pieces, key=_PIECE_KEY):
         run = list(run)
         _, font, size = key
         name, rounded = font.name, round(float(size), 2)
         lines = None
         if key[0]:
-            lines = [run] if len({p[7] for p in run}) == 1 else _cluster(run, _PIECE_TOP, Y_TOLERANCE)
+            lines = [run] if len({p[7] for p in run}) == 1 else _cluster(run, _PIECE_TOP, y_tolerance)
         for line in lines or [run]:
-            ordered = sorted(line, key=_PIECE_X0)
-            if lines is None or any(ordered[j + 1][3] <= ordered[j][4] for j in range(len(ordered) - 1)):
+            ordered = sorted(line, key=_PIECE_X0) if len(line) > 1 else line
+            interleaved = lines is None
+            if not interleaved and len(ordered) > 1:
+                last = ordered[0]
+                for piece in ordered[1:]:
+                    if piece[3] <= last[4]:
+                        interleaved = True
+                        break
+                    last = piece
+            if interleaved:
                 # Rotated text, or pieces that interleave: character by character.
+                chars = text.chars
                 line_chars = [chars[k] for p in line for k in range(p[1], p[2])]
-                for word, _ in _word_chars(line_chars, _RUN_KEY, X_TOLERANCE, Y_TOLERANCE):
-                    _add_word(words, [ch[0] for ch in word], min([ch[1] for ch in word]), min([ch[2] for ch in word]),
-                              max([ch[3] for ch in word]), max([ch[4] for ch in word]), name, rounded)
+                for word, _ in _word_chars(line_chars, _RUN_KEY, x_tolerance, y_tolerance):
+                    _add_word(words, "".join([ch[0] for ch in word]), min([ch[1] for ch in word]),
+                              min([ch[2] for ch in word]), max([ch[3] for ch in word]), max([ch[4] for ch in word]),
+                              name, rounded)
                 continue
+            groups = []
             word: list[tuple] = []
             for piece in ordered:
                 if piece[10]:
                     if word:
-                        _add_piece_word(words, word, chars, name, rounded)
+                        groups.append(word)
                         word = []
-                elif word and (piece[3] > word[-1][5] + X_TOLERANCE or abs(piece[7] - word[-1][7]) > Y_TOLERANCE):
-                    _add_piece_word(words, word, chars, name, rounded)
+                elif word and (piece[3] > word[-1][5] + x_tolerance or abs(piece[7] - word[-1][7]) > y_tolerance):
+                    groups.append(word)
                     word = [piece]
                 else:
                     word.append(piece)
             if word:
-                _add_piece_word(words, word, chars, name, rounded)
+                groups.append(word)
+            for word in groups:
+                if len(word) == 1:
+                    p = word[0]
+                    word_text, x0, top, x1, bottom = letters[p[1]:p[2]], p[3], p[7], p[6], p[8]
+                else:
+                    word_text = "".join([letters[p[1]:p[2]] for p in word])
+                    x0, top = word[0][3], min([p[7] for p in word])
+                    x1, bottom = max([p[6] for p in word]), max([p[8] for p in word])
+                if ligatures:
+                    word_text = word_text.translate(_LIGATURES)
+                if word_text.strip():
+                    append(Word(word_text, x0, top, x1, bottom, name, rounded))
     return words
 
 
-def _add_piece_word(words: list[Word], pieces: list[tuple], chars: list[tuple], name: str, size: float) -> None:
-    if len(pieces) == 1:
-        p = pieces[0]
-        _add_word(words, [ch[0] for ch in chars[p[1]:p[2]]], p[3], p[7], p[6], p[8], name, size)
-    else:
-        _add_word(words, [ch[0] for p in pieces for ch in chars[p[1]:p[2]]], pieces[0][3],
-                  min([p[7] for p in pieces]), max([p[6] for p in pieces]), max([p[8] for p in pieces]), name, size)
-
-
-def _add_word(words: list[Word], texts: list[str], x0: float, top: float, x1: float, bottom: float,
+def _add_word(words: list[Word], text: str, x0: float, top: float, x1: float, bottom: float,
               name: str, size: float) -> None:
-    text = "".join(texts).translate(_LIGATURES)
+    text = text.translate(_LIGATURES)
     if text.strip():
         words.append(Word(text, x0, top, x1, bottom, name, size))
 
@@ -771,57 +1360,179 @@ class _TablePage(Container):
     its rects, lines and curves (as pdfminer makes them from the page's
     paths), bbox, and tables whose text comes from this reader's characters."""
 
-    def __init__(self, number: int, placer: _Placer, doctop: float, paths: list, chars: list[tuple]):
+    def __init__(self, number: int, placer: _Placer, doctop: float, paths: list, text: _Text):
         self.page_number = number
         self.bbox = placer.mediabox
-        self.char_tuples = chars
+        self.text = text
         self._objects = _shapes(paths, placer, doctop, number)
-        self._char_index = None
+        self._columns: tuple | None = None
+        self._edge_tuples: tuple | None = None
+        self._edge_kinds: tuple | None = None
+        self._arrays: tuple | None = None
+
+    def char_columns(self) -> tuple:
+        """The characters in content order: their texts; the middles across
+        and down of their boxes (pdfplumber's char_in_bbox) as arrays; and
+        x0, top, x1 lists and whether each is upright, for their text."""
+        if self._columns is None:
+            text, x0, top, x1, bottom, upright = self.text.columns_in_order()
+            self._columns = (text, (x0 + x1) / 2, (top + bottom) / 2, x0.tolist(), top.tolist(), x1.tolist(),
+                             bottom.tolist(), upright.tolist())
+            codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+            self._arrays = (codes, x0, top, x1, upright)
+        return self._columns
+
+    def char_arrays(self) -> tuple:
+        """The characters in content order as arrays: code points, x0, top,
+        x1, upright."""
+        self.char_columns()
+        return self._arrays
 
     @property
     def objects(self) -> dict[str, list[dict]]:
         return self._objects
 
-    @property
-    def edges(self) -> list[dict]:
-        """pdfplumber's page.edges less the slanted pieces of curves, which
-        every user of edges drops (charts have thousands of them)."""
-        if not hasattr(self, "_edges"):
-            self._edges = (list(map(utils.line_to_edge, self.lines)) + self.rect_edges
-                           + [e for curve in self.curves for e in _straight_edges(curve)])
-        return self._edges
+    @functools.cached_property
+    def vertical_edges(self) -> list[dict]:
+        """pdfplumber's page.vertical_edges (what pipeline.tables reads of
+        page.edges), with the keys it reads: x0, top, bottom."""
+        return [{"x0": e[0], "top": e[1], "bottom": e[3]} for e in self.edge_tuples()[0]]
 
     def find_tables(self, table_settings=None) -> list[_Table]:
-        finder = TableFinder(self, TableSettings.resolve(table_settings))
-        return [_Table(self, table.cells) for table in finder.tables]
+        """pdfplumber's ``page.find_tables``, for the settings
+        ``pipeline.tables`` uses (the defaults, or those and explicit
+        horizontal lines), on this page's edges as tuples; other settings go
+        to pdfplumber's TableFinder."""
+        explicit: list = []
+        if table_settings:
+            if set(table_settings) != {"explicit_horizontal_lines"} or any(
+                    isinstance(desc, dict) for desc in table_settings["explicit_horizontal_lines"]):
+                finder = TableFinder(self, TableSettings.resolve(table_settings))
+                return [_Table(self, table.cells) for table in finder.tables]
+            explicit = table_settings["explicit_horizontal_lines"]
+        x0, _, x1, _ = self.bbox
+        verticals, horizontals = self.edge_tuples()
+        # TableFinder's edge_min_length_prefilter: 1 pt.
+        verticals = [e for e in verticals if e[5] >= 1]
+        horizontals = [e for e in horizontals if e[4] >= 1] + [(x0, desc, x1, desc, x1 - x0, None) for desc in explicit]
+        return [_Table(self, cells) for cells in _find_tables(verticals, horizontals)]
 
-    def chars_in(self, bbox: tuple) -> list[int]:
-        """Indexes of the characters whose middle lies in ``bbox`` (pdfplumber's
-        char_in_bbox), in content order, found by bisecting on the middles."""
-        if self._char_index is None:
-            chars = self.char_tuples
-            self.v_mids = [(ch[2] + ch[4]) / 2 for ch in chars]
-            self.h_mids = [(ch[1] + ch[3]) / 2 for ch in chars]
-            order = sorted(range(len(chars)), key=self.v_mids.__getitem__)
-            self._char_index = ([self.v_mids[k] for k in order], order)
-        v_sorted, order = self._char_index
-        x0, top, x1, bottom = bbox
-        lo, hi = bisect.bisect_left(v_sorted, top), bisect.bisect_left(v_sorted, bottom)
-        h_mids = self.h_mids
-        return sorted(k for k in order[lo:hi] if x0 <= h_mids[k] < x1)
+    @property
+    def edges(self) -> list[dict]:
+        """pdfplumber's page.edges (for pdfplumber's TableFinder, which
+        reads no more than these keys), less the slanted pieces of curves,
+        which every user of edges drops (charts have thousands of them)."""
+        verticals, horizontals = self.edge_tuples()
+        return [{"orientation": "h", "x0": e[0], "top": e[1], "x1": e[2], "bottom": e[3], "width": e[4],
+                 "height": e[5], "object_type": kind} for e, kind in zip(horizontals, self._edge_kinds[1])] + \
+               [{"orientation": "v", "x0": e[0], "top": e[1], "x1": e[2], "bottom": e[3], "width": e[4],
+                 "height": e[5], "object_type": kind} for e, kind in zip(verticals, self._edge_kinds[0])]
+
+    def edge_tuples(self) -> tuple[list[tuple], list[tuple]]:
+        """The vertical and the horizontal edges of pdfplumber's page.edges
+        (less slanted pieces of curves), each in page order, as ``(x0, top,
+        x1, bottom, width, height)``."""
+        if self._edge_tuples is None:
+            verticals: list[tuple] = []
+            horizontals: list[tuple] = []
+            v_kinds: list[str] = []
+            h_kinds: list[str] = []
+            for e in self.lines:  # pdfplumber.utils.line_to_edge
+                edge = (e["x0"], e["top"], e["x1"], e["bottom"], e["width"], e["height"])
+                if e["top"] == e["bottom"]:
+                    horizontals.append(edge)
+                    h_kinds.append("line")
+                else:
+                    verticals.append(edge)
+                    v_kinds.append("line")
+            for r in self.rects:  # pdfplumber.utils.rect_to_edges: top, bottom, left, right
+                x0, top, x1, bottom, width, height = r["x0"], r["top"], r["x1"], r["bottom"], r["width"], r["height"]
+                horizontals.append((x0, top, x1, top, width, 0))
+                horizontals.append((x0, top + height, x1, bottom, width, 0))
+                verticals.append((x0, top, x0, bottom, 0, height))
+                verticals.append((x1, top, x1, bottom, 0, height))
+                h_kinds += ("rect_edge", "rect_edge")
+                v_kinds += ("rect_edge", "rect_edge")
+            for curve in self.curves:  # pdfplumber.utils.curve_to_edges, the straight pieces
+                pts = curve["pts"]
+                for p0, p1 in zip(pts, pts[1:]):
+                    if p0[0] == p1[0]:
+                        verticals.append((min(p0[0], p1[0]), min(p0[1], p1[1]), max(p0[0], p1[0]),
+                                          max(p0[1], p1[1]), abs(p0[0] - p1[0]), abs(p0[1] - p1[1])))
+                        v_kinds.append("curve_edge")
+                    elif p0[1] == p1[1]:
+                        horizontals.append((min(p0[0], p1[0]), min(p0[1], p1[1]), max(p0[0], p1[0]),
+                                            max(p0[1], p1[1]), abs(p0[0] - p1[0]), abs(p0[1] - p1[1])))
+                        h_kinds.append("curve_edge")
+            self._edge_tuples = verticals, horizontals
+            self._edge_kinds = v_kinds, h_kinds
+        return self._edge_tuples
 
 
 class _Table(PlumberTable):
+    MAX_PAIRS = 4_000_000  # characters by cells to test at once; more, and a row at a time
+
+    @functools.cached_property
+    def rows(self) -> list:
+        """pdfplumber's Table.rows, worked out once."""
+        return self._get_rows_or_cols(Row)
+
     def extract(self, **kwargs) -> list[list[str | None]]:
         """pdfplumber's Table.extract() (no layout options), without scanning
-        every character of the page for every row and cell."""
+        every character of the page for every row and cell: which characters
+        are in which cell, and the text of a cell whose characters are upright
+        on one line, found for all cells at once."""
         page = self.page
-        chars = page.char_tuples
+        text, h_mids, v_mids, *lists = page.char_columns()
+        rows = self.rows
+        result: list[list[str | None]] = [[None if cell is None else "" for cell in row.cells] for row in rows]
+        where = [(r, c) for r, row in enumerate(rows) for c, cell in enumerate(row.cells) if cell is not None]
+        if not where:
+            return result
+        boxes = np.array([rows[r].cells[c] for r, c in where], dtype=np.float64)
+        # Characters in a cell are in its row, and in the table's box.
+        x0, top, x1, bottom = boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max()
+        candidates = np.flatnonzero((h_mids >= x0) & (h_mids < x1) & (v_mids >= top) & (v_mids < bottom))
+        codes, x0s, tops, x1s, upright = page.char_arrays()
+        if len(candidates) * len(where) > self.MAX_PAIRS or np.isnan(h_mids).any() or np.isnan(v_mids).any() \
+                or np.isnan(x0s[candidates]).any() or np.isnan(x1s[candidates]).any() \
+                or np.isnan(tops[candidates]).any():
+            return self._extract_by_row()
+        h, v = h_mids[candidates], v_mids[candidates]
+        inside = (h >= boxes[:, 0:1]) & (h < boxes[:, 2:3]) & (v >= boxes[:, 1:2]) & (v < boxes[:, 3:4])
+        cell_of, at = np.nonzero(inside)  # by cell, then in content order
+        if not len(at):
+            return result
+        members = candidates[at]
+        heads = np.flatnonzero(_changes(cell_of))
+        ends = np.append(heads[1:], len(members))
+        all_upright = np.logical_and.reduceat(upright[members], heads)
+        if all_upright.any():
+            upright_members = np.repeat(all_upright, ends - heads)
+            for cell, cell_text in zip(*_cell_texts(cell_of[upright_members], members[upright_members], codes, x0s,
+                                                    tops, x1s)):
+                r, c = where[cell]
+                result[r][c] = cell_text
+        for cell, head, end in zip(cell_of[heads][~all_upright].tolist(), heads[~all_upright].tolist(),
+                                   ends[~all_upright].tolist()):
+            r, c = where[cell]
+            result[r][c] = _cell_text(members[head:end].tolist(), text, *lists)
+        return result
+
+    def _extract_by_row(self) -> list[list[str | None]]:
+        """``extract``, a row at a time."""
+        text, h_mids, v_mids, *lists = self.page.char_columns()
         rows = []
         for row in self.rows:
-            in_row = sorted(page.chars_in(row.bbox), key=page.h_mids.__getitem__)
-            h_sorted = [page.h_mids[k] for k in in_row]
-            v_mids = page.v_mids
+            x0, top, x1, bottom = row.bbox
+            in_row = np.flatnonzero((h_mids >= x0) & (h_mids < x1) & (v_mids >= top) & (v_mids < bottom))
+            if not len(in_row):
+                rows.append(["" if cell is not None else None for cell in row.cells])
+                continue
+            in_row = in_row[np.argsort(h_mids[in_row], kind="stable")]
+            h_sorted = h_mids[in_row].tolist()
+            v_row = v_mids[in_row].tolist()
+            in_row = in_row.tolist()
             texts: list[str | None] = []
             for cell in row.cells:
                 if cell is None:
@@ -829,10 +1540,115 @@ class _Table(PlumberTable):
                     continue
                 x0, top, x1, bottom = cell
                 lo, hi = bisect.bisect_left(h_sorted, x0), bisect.bisect_left(h_sorted, x1)
-                in_cell = sorted(k for k in in_row[lo:hi] if top <= v_mids[k] < bottom)
-                texts.append(_extract_text([chars[k] for k in in_cell]) if in_cell else "")
+                in_cell = sorted([in_row[j] for j in range(lo, hi) if top <= v_row[j] < bottom])
+                texts.append(_cell_text(in_cell, text, *lists) if in_cell else "")
             rows.append(texts)
         return rows
+
+
+def _cell_texts(cell_of: np.ndarray, members: np.ndarray, codes: np.ndarray, x0s: np.ndarray, tops: np.ndarray,
+                x1s: np.ndarray) -> tuple[list[int], list[str]]:
+    """``_cell_text`` for many cells at once, their characters all upright:
+    ``members`` are the characters of cell ``cell_of`` (grouped by cell, each
+    cell's in content order). Returns the cells with words and their texts.
+
+    As pdfplumber's extract_text: characters clustered into lines by top
+    (tolerance 3), each line along x0, cut into words at spaces and at gaps
+    (wider than 3 along, or 3 across); words clustered into lines by their
+    top, joined by spaces, lines by line breaks."""
+    count = len(members)
+    line = _cluster_ids(cell_of, tops[members])
+    along = np.lexsort((np.arange(count), x0s[members], line))
+    chars, cells, line = members[along], cell_of[along], line[along]
+    x0, x1, top = x0s[chars], x1s[chars], tops[chars]
+    space = codes[chars] == 32
+    start = _changes(line)
+    start[1:] |= space[:-1] | (x0[1:] < x0[:-1]) | (x0[1:] > x1[:-1] + 3.0) | (np.abs(top[1:] - top[:-1]) > 3.0)
+    keep = ~space
+    chars, cells, start, top = chars[keep], cells[keep], start[keep], top[keep]
+    if not len(chars):
+        return [], []
+    heads = np.flatnonzero(start)
+    word_ends = np.append(heads[1:], len(chars))
+    word_cells = cells[heads]
+    word_lines = _cluster_ids(word_cells, np.minimum.reduceat(top, heads))
+    words = np.lexsort((np.arange(len(heads)), word_lines))  # by line, each line's words in order
+    word_cells, word_lines = word_cells[words], word_lines[words]
+    lengths = (word_ends - heads)[words]
+    first_char = np.cumsum(lengths) - lengths
+    order = np.arange(int(lengths.sum())) - np.repeat(first_char - heads[words], lengths)
+    new_cell = _changes(word_cells)
+    new_line = _changes(word_lines)
+    separator = np.where(new_cell, 0, np.where(new_line, 10, 32))  # none, "\n", " " before each word
+    separated = np.zeros(len(order), dtype=bool)
+    separated[first_char] = separator != 0
+    position = np.arange(len(order)) + np.cumsum(separated)
+    out = np.empty(len(order) + int(separated.sum()), dtype=np.uint32)
+    out[position] = codes[chars[order]]
+    out[position[separated] - 1] = separator[separator != 0]
+    joined = out.tobytes().decode("utf-32-le", "surrogatepass")
+    cell_starts = np.flatnonzero(new_cell)
+    begins = position[first_char[cell_starts]]
+    ends = np.append(begins[1:], len(out))  # nothing separates two cells
+    texts = [joined[b:e] for b, e in zip(begins.tolist(), ends.tolist())]
+    if any(ligature in joined for ligature in LIGATURES):
+        texts = [t.translate(_LIGATURES) for t in texts]
+    return word_cells[cell_starts].tolist(), texts
+
+
+def _changes(values: np.ndarray) -> np.ndarray:
+    """Where each run of equal values starts."""
+    starts = np.empty(len(values), dtype=bool)
+    if len(values):
+        starts[0] = True
+        np.not_equal(values[1:], values[:-1], out=starts[1:])
+    return starts
+
+
+def _cluster_ids(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``_cluster`` within each group at once (tolerance 3): each item's
+    cluster number, numbered by group, then value."""
+    by_value = np.lexsort((values, groups))
+    g, x = groups[by_value], values[by_value]
+    distinct = _changes(g)
+    distinct[1:] |= x[1:] != x[:-1]
+    at = np.flatnonzero(distinct)
+    dg, dx = g[at], x[at]
+    new = _changes(dg)
+    new[1:] |= dx[1:] > dx[:-1] + 3.0
+    ids = np.empty(len(values), dtype=np.int64)
+    ids[by_value] = (np.cumsum(new) - 1)[np.cumsum(distinct) - 1]
+    return ids
+
+
+def _cell_text(indexes: list[int], text: str, x0s: list, tops: list, x1s: list, bottoms: list,
+               upright: list) -> str:
+    """``_extract_text`` for the characters at ``indexes`` (in content order)."""
+    if not all([upright[k] for k in indexes]):
+        return _extract_text([(text[k], x0s[k], tops[k], x1s[k], bottoms[k], (upright[k],)) for k in indexes])
+    # All upright (a cell's usual text): _word_chars' upright case, inline.
+    one_top = len({tops[k] for k in indexes}) == 1
+    words = []
+    for line in ([indexes] if one_top else _cluster(indexes, tops.__getitem__, 3.0)):
+        word: list[int] = []
+        for k in sorted(line, key=x0s.__getitem__):
+            if text[k] == " ":
+                if word:
+                    words.append(word)
+                    word = []
+            elif word and (x0s[k] < x0s[word[-1]] or x0s[k] > x1s[word[-1]] + 3.0
+                           or abs(tops[k] - tops[word[-1]]) > 3.0):
+                words.append(word)
+                word = [k]
+            else:
+                word.append(k)
+        if word:
+            words.append(word)
+    if one_top:  # one line of words
+        return " ".join(["".join([text[k] for k in word]).translate(_LIGATURES) for word in words])
+    words = [("".join([text[k] for k in word]).translate(_LIGATURES), min([tops[k] for k in word]))
+             for word in words]
+    return "\n".join(" ".join(text for text, _ in line) for line in _cluster(words, _SECOND, 3.0))
 
 
 def _extract_text(chars: list[tuple]) -> str:
@@ -859,51 +1675,38 @@ def _shapes(paths: list, placer: _Placer, doctop: float, number: int) -> dict[st
     rectangle or a curve by its operators and corners (converter.paint_path)."""
     shapes: dict[str, list[dict]] = {"rect": [], "line": [], "curve": []}
     point = (_float * 2)()
-    at_x = ctypes.addressof(point)
-    at_y = at_x + ctypes.sizeof(_float)
+    x_ref, y_ref = ctypes.byref(point), ctypes.byref(point, ctypes.sizeof(_float))
     fill_mode, stroke = _int(), _int()
     draw_mode_refs = (ctypes.byref(fill_mode), ctypes.byref(stroke))
-    rgba = [_uint() for _ in range(4)]
-    rgba_refs = [ctypes.byref(v) for v in rgba]
+    rgba = (_uint * 4)()
+    rgba_refs = [ctypes.byref(rgba, 4 * k) for k in range(4)]
+    matrix_out = pdfium_c.FS_MATRIX()
+    matrix_ref = ctypes.byref(matrix_out)
     matrices: dict[tuple, tuple] = {}
-    get_segment, segment_type, segment_point, segment_close = (
-        _path_get_segment, _segment_type, _segment_point, _segment_close)
     for handle, form_matrix in paths:
-        ops: list[tuple] = []
-        bezier = 0
-        for k in range(_path_count_segments(handle)):
-            segment = get_segment(handle, k)
-            if not segment:
-                continue
-            kind = segment_type(segment)
-            if kind == _BEZIERTO:
-                bezier += 1
-                if bezier % 3:  # control points: pdfminer keeps only a curve's end point
-                    continue
-                segment_point(segment, at_x, at_y)
-                ops.append(("c", _decimal(point[0]), _decimal(point[1])))
-            else:
-                bezier = 0
-                segment_point(segment, at_x, at_y)
-                ops.append(("m" if kind == _MOVETO else "l", _decimal(point[0]), _decimal(point[1])))
-            if segment_close(segment):
-                ops.append(("h",))
+        ref = _vp(handle)
+        ops = _path_ops(ref, point, x_ref, y_ref)
         shape = "".join([op[0] for op in ops])
         if shape[:1] != "m":
             continue
-        raw = (_object_matrix(handle), form_matrix)
+        if _bare_object_matrix(ref, matrix_ref):
+            m = matrix_out
+            object_matrix = (m.a, m.b, m.c, m.d, m.e, m.f)
+        else:
+            object_matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+        raw = (object_matrix, form_matrix)
         matrix = matrices.get(raw)
         if matrix is None:
-            matrix = tuple(_decimal(v) for v in raw[0])
+            matrix = tuple(_decimal(v) for v in object_matrix)
             if form_matrix is not None:
                 matrix = _multiply(matrix, form_matrix)
             matrix = matrices[raw] = _multiply(matrix, placer.ctm)
-        _path_draw_mode(handle, *draw_mode_refs)
+        _bare_path_draw_mode(ref, *draw_mode_refs)
         colour = None
-        if fill_mode.value and _fill_color(handle, *rgba_refs):
+        if fill_mode.value and _bare_fill_color(ref, *rgba_refs):
             # PDFium has it as RGB whatever the colour space; pipeline.tables
             # turns pdfminer's components into "#rrggbb" the same way.
-            colour = (rgba[0].value / 255, rgba[1].value / 255, rgba[2].value / 255)
+            colour = (rgba[0] / 255, rgba[1] / 255, rgba[2] / 255)
         style = {"stroke": bool(stroke.value), "fill": fill_mode.value != 0, "non_stroking_color": colour}
         # Several subpaths are cut at their move-tos, dropping lone move-tos.
         subpaths = [(0, len(shape))] if shape.count("m") == 1 else \
@@ -914,15 +1717,205 @@ def _shapes(paths: list, placer: _Placer, doctop: float, number: int) -> dict[st
     return shapes
 
 
-def _straight_edges(curve: dict) -> list[dict]:
-    """pdfplumber.utils.curve_to_edges, for the horizontal and vertical pieces only."""
-    pts = curve["pts"]
-    offset = curve["doctop"] - curve["top"]
-    return [{"object_type": "curve_edge", "x0": min(p0[0], p1[0]), "x1": max(p0[0], p1[0]),
-             "top": min(p0[1], p1[1]), "doctop": min(p0[1], p1[1]) + offset, "bottom": max(p0[1], p1[1]),
-             "width": abs(p0[0] - p1[0]), "height": abs(p0[1] - p1[1]),
-             "orientation": "v" if p0[0] == p1[0] else "h"}
-            for p0, p1 in zip(pts, pts[1:]) if p0[0] == p1[0] or p0[1] == p1[1]]
+def _path_ops(ref, point, x_ref, y_ref) -> list[tuple]:
+    """A path's segments as pdfminer's operators ``("m"|"l"|"c", x, y)`` and
+    ``("h",)``, keeping only a curve's end point, as the file wrote them.
+    Points are read into ``point`` (whose refs are ``x_ref``, ``y_ref``)."""
+    ops: list[tuple] = []
+    bezier = 0
+    get_segment, segment_type, segment_point, segment_close = (
+        _bare_path_get_segment, _bare_segment_type, _bare_segment_point, _bare_segment_close)
+    for k in range(_bare_path_count_segments(ref)):
+        segment = get_segment(ref, k)
+        if not segment:
+            continue
+        kind = segment_type(segment)
+        if kind == _BEZIERTO:
+            bezier += 1
+            if bezier % 3:  # control points: pdfminer keeps only a curve's end point
+                continue
+            letter = "c"
+        else:
+            bezier = 0
+            letter = "m" if kind == _MOVETO else "l"
+        segment_point(segment, x_ref, y_ref)
+        ops.append((letter, _decimal(point[0]), _decimal(point[1])))
+        if segment_close(segment):
+            ops.append(("h",))
+    return ops
+
+
+# --- pdfplumber's TableFinder (lines strategy, default tolerances) on tuples --
+
+_SNAP = _JOIN = _INTERSECT = 3  # pdfplumber's default tolerances
+_EDGE_MIN_LENGTH = 3
+
+
+def _find_tables(verticals: list[tuple], horizontals: list[tuple]) -> list[list[tuple]]:
+    """The cells of each table pdfplumber's TableFinder finds with its
+    default settings, given the edges it starts from (``_TablePage.edge_tuples``
+    plus explicit lines), step for step the same: snap, join, drop short
+    edges, intersect, find cells, group cells into tables. Edges are
+    ``(x0, top, x1, bottom, width, height)``."""
+    verticals = [e for e in _join(_snap(verticals, 0), 1, 3) if e[5] >= _EDGE_MIN_LENGTH]
+    horizontals = [e for e in _join(_snap(horizontals, 1), 0, 2) if e[4] >= _EDGE_MIN_LENGTH]
+    if not verticals or not horizontals:
+        return []
+    return _cells_to_tables(_cells(_intersections(verticals, horizontals)))
+
+
+def _snap(edges: list[tuple], at: int) -> list[tuple]:
+    """pdfplumber.utils.snap_objects: edges whose ``at`` (x0 of a vertical,
+    top of a horizontal) chain within the tolerance move to their average;
+    in cluster order, then their own."""
+    if not edges:
+        return []
+    cluster_of: dict[float, int] = {}
+    number = 0
+    values = sorted({e[at] for e in edges})
+    last = values[0]
+    for value in values:
+        if value > last + _SNAP:
+            number += 1
+        cluster_of[value] = number
+        last = value
+    clusters: list[list[tuple]] = [[] for _ in range(number + 1)]
+    for e in edges:
+        clusters[cluster_of[e[at]]].append(e)
+    snapped = []
+    for cluster in clusters:
+        average = sum([e[at] for e in cluster]) / len(cluster)
+        for e in cluster:
+            shift = average - e[at]
+            if at == 0:  # move_object along x
+                snapped.append((e[0] + shift, e[1], e[2] + shift, e[3], e[4], e[5]))
+            else:
+                snapped.append((e[0], e[1] + shift, e[2], e[3] + shift, e[4], e[5]))
+    return snapped
+
+
+def _join(edges: list[tuple], low: int, high: int) -> list[tuple]:
+    """pdfplumber.table.merge_edges after snapping: edges on one line (same
+    x0 for verticals, low=top, high=bottom; same top for horizontals, low=x0,
+    high=x1), sorted along it, joined where they come within the tolerance."""
+    joined_all: list[tuple] = []
+    line_at = 1 if low == 0 else 0
+    for _, group in itertools.groupby(sorted(edges, key=operator.itemgetter(line_at)),
+                                      key=operator.itemgetter(line_at)):
+        group = sorted(group, key=operator.itemgetter(low))
+        joined = [group[0]]
+        for e in group[1:]:
+            last = joined[-1]
+            if e[low] <= last[high] + _JOIN:
+                if e[high] > last[high]:  # resize_object
+                    value = e[high]
+                    if high == 2:
+                        assert value >= last[0]
+                        joined[-1] = (last[0], last[1], value, last[3], value - last[0], last[5])
+                    else:
+                        assert value >= last[1]
+                        joined[-1] = (last[0], last[1], last[2], value, last[4], last[5] + (value - last[3]))
+            else:
+                joined.append(e)
+        joined_all += joined
+    return joined_all
+
+
+def _intersections(verticals: list[tuple], horizontals: list[tuple]) -> dict[tuple, tuple[set, set]]:
+    """pdfplumber.table.edges_to_intersections: each point where a vertical
+    meets a horizontal within the tolerance, with the boxes of the vertical
+    and of the horizontal edges through it."""
+    points: dict[tuple, tuple[set, set]] = {}
+    tolerance = _INTERSECT
+    v = np.array([e[:4] for e in verticals], dtype=np.float64)
+    h = np.array([e[:4] for e in horizontals], dtype=np.float64)
+    h_x0, h_top, h_x1 = h[:, 0], h[:, 1], h[:, 2]
+    h_top_low, h_top_high = h_top - tolerance, h_top + tolerance
+    h_x0_low, h_x1_high = h_x0 - tolerance, h_x1 + tolerance
+    step = max(1, 1_000_000 // len(horizontals))
+    for start in range(0, len(verticals), step):
+        vs = v[start:start + step]
+        v_x, v_top, v_bottom = vs[:, 0:1], vs[:, 1:2], vs[:, 3:4]
+        meets = (v_top <= h_top_high) & (v_bottom >= h_top_low) & (v_x >= h_x0_low) & (v_x <= h_x1_high)
+        for i, j in zip(*(axis.tolist() for axis in np.nonzero(meets))):
+            ve = verticals[start + i]
+            he = horizontals[j]
+            point = (ve[0], he[1])
+            sets = points.get(point)
+            if sets is None:
+                sets = points[point] = (set(), set())
+            sets[0].add(ve[:4])
+            sets[1].add(he[:4])
+    return points
+
+
+def _cells(points: dict[tuple, tuple[set, set]]) -> list[tuple]:
+    """pdfplumber.table.intersections_to_cells: for each point in order, the
+    smallest cell it is the top-left corner of, its sides along edges."""
+    ordered = sorted(points)
+    down: dict[float, list[tuple]] = {}  # points on one vertical, top to bottom
+    across: dict[float, list[tuple]] = {}  # points on one horizontal, left to right
+    for point in ordered:
+        down.setdefault(point[0], []).append(point)
+        across.setdefault(point[1], []).append(point)
+    position_down = {point: k for column in down.values() for k, point in enumerate(column)}
+    position_across = {point: k for row in across.values() for k, point in enumerate(row)}
+    cells = []
+    for point in ordered:
+        v_here, h_here = points[point]
+        column = down[point[0]]
+        row = across[point[1]]
+        right = row[position_across[point] + 1:]
+        if not right:
+            continue
+        found = None
+        for below in column[position_down[point] + 1:]:
+            if v_here.isdisjoint(points[below][0]):
+                continue
+            h_below = points[below][1]
+            for corner in right:
+                if h_here.isdisjoint(points[corner][1]):
+                    continue
+                far = points.get((corner[0], below[1]))
+                if far is not None and not far[0].isdisjoint(points[corner][0]) \
+                        and not far[1].isdisjoint(h_below):
+                    found = (point[0], point[1], corner[0], below[1])
+                    break
+            if found:
+                break
+        if found:
+            cells.append(found)
+    return cells
+
+
+def _cells_to_tables(cells: list[tuple]) -> list[list[tuple]]:
+    """pdfplumber.table.cells_to_tables: cells grouped by shared corners,
+    passing over the remaining cells until a group stops growing; groups
+    of more than one cell, top to bottom."""
+    remaining = list(cells)
+    corners: set[tuple] = set()
+    current: list[tuple] = []
+    tables = []
+    while remaining:
+        initial = len(current)
+        rest = []
+        for cell in remaining:
+            x0, top, x1, bottom = cell
+            cell_corners = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
+            if not current or any(c in corners for c in cell_corners):
+                corners.update(cell_corners)
+                current.append(cell)
+            else:
+                rest.append(cell)
+        remaining = rest
+        if len(current) == initial:
+            tables.append(list(current))
+            corners.clear()
+            current.clear()
+    if current:
+        tables.append(list(current))
+    tables.sort(key=lambda t: min((c[1], c[0]) for c in t))
+    return [t for t in tables if len(t) > 1]
 
 
 def _classify(shape: str, path: list[tuple], ctm: tuple) -> tuple[str, list[tuple]]:

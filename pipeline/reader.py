@@ -8,8 +8,10 @@ the file and says what to do.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
+import operator
 import re
 from pathlib import Path
 
@@ -197,42 +199,73 @@ def _group_lines(words: list[Word], page_number: int) -> list[Line]:
     line left to right. Superscripts ("22nd") stay on their line because the
     tolerance scales with the font size."""
     lines: list[list[Word]] = []
-    for word in sorted(words, key=lambda w: (w.top, w.x0)):
-        if lines:
-            current = lines[-1]
-            anchor = current[0]
-            tolerance = max(2.0, 0.35 * max(anchor.size, word.size))
-            mid = (word.top + word.bottom) / 2
-            if abs(word.top - anchor.top) <= tolerance or anchor.top <= mid <= anchor.bottom and word.size < anchor.size:
+    current: list[Word] | None = None
+    anchor_top = anchor_bottom = anchor_size = 0.0
+    for word in sorted(words, key=_TOP_X0):
+        if current is not None:
+            size = word.size
+            # max(2.0, 0.35 * max(anchor_size, size)), without the calls
+            tolerance = 0.35 * (size if size > anchor_size else anchor_size)
+            if not tolerance > 2.0:
+                tolerance = 2.0
+            top = word.top
+            if abs(top - anchor_top) <= tolerance or anchor_top <= (top + word.bottom) / 2 <= anchor_bottom \
+                    and size < anchor_size:
                 current.append(word)
                 continue
-        lines.append([word])
-    return [_make_line(sorted(ws, key=lambda w: w.x0), page_number) for ws in lines]
+        current = [word]
+        lines.append(current)
+        anchor_top, anchor_bottom, anchor_size = word.top, word.bottom, word.size
+    return [_make_line(sorted(ws, key=_X0) if len(ws) > 1 else ws, page_number) for ws in lines]
+
+
+_TOP_X0 = operator.attrgetter("top", "x0")
+_X0 = operator.attrgetter("x0")
+# is_bold_font by font name: a page has a handful of fonts and many words.
+_is_bold = functools.lru_cache(maxsize=1024)(is_bold_font)
 
 
 def _make_line(words: list[Word], page_number: int) -> Line:
     parts: list[str] = []
-    for prev, word in zip([None, *words[:-1]], words):
-        if prev is not None:
+    weights: dict[str, int] = {}
+    prev = words[0]
+    x0, top, x1, bottom, largest = prev.x0, prev.top, prev.x1, prev.bottom, prev.size
+    for position, word in enumerate(words):
+        text = word.text
+        if position:
             gap = word.x0 - prev.x1
-            size = max(prev.size, word.size, 1.0)
+            # max(prev.size, word.size, 1.0), without the call
+            size = prev.size
+            if word.size > size:
+                size = word.size
+            if 1.0 > size:
+                size = 1.0
             if gap > COLUMN_GAP_EMS * size:
                 parts.append("\t")
             elif gap > 0.12 * size:
                 parts.append(" ")
-        parts.append(word.text)
-    weights: dict[str, int] = {}
-    for word in words:
-        weights[word.fontname] = weights.get(word.fontname, 0) + len(word.text)
+            # min() and max() of each, keeping the first of equals as they do
+            if word.x0 < x0:
+                x0 = word.x0
+            if word.top < top:
+                top = word.top
+            if word.x1 > x1:
+                x1 = word.x1
+            if word.bottom > bottom:
+                bottom = word.bottom
+            if word.size > largest:
+                largest = word.size
+        parts.append(text)
+        prev = word
+        fontname = word.fontname
+        weights[fontname] = weights.get(fontname, 0) + len(text)
     fontname = max(weights, key=weights.get)
-    bold_chars = sum(len(w.text) for w in words if w.bold)
-    total_chars = sum(len(w.text) for w in words) or 1
+    bold_chars = sum([weight for name, weight in weights.items() if _is_bold(name)])
+    total_chars = sum(weights.values()) or 1
     return Line(
-        text="".join(parts), page_number=page_number,
-        x0=min(w.x0 for w in words), top=min(w.top for w in words),
-        x1=max(w.x1 for w in words), bottom=max(w.bottom for w in words),
-        words=words, fontname=fontname, size=max(w.size for w in words),
-        bold=bold_chars / total_chars >= 0.6 or (bold_chars and is_bold_font(fontname)),
+        text="".join(parts), page_number=page_number, x0=x0, top=top, x1=x1, bottom=bottom,
+        words=words, fontname=fontname, size=largest,
+        bold=bold_chars / total_chars >= 0.6 or (bold_chars and _is_bold(fontname)),
     )
 
 

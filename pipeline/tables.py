@@ -35,22 +35,66 @@ def colour_hex(colour) -> str | None:
     return "#" + "".join(f"{max(0, min(255, round(v * 255))):02x}" for v in (r, g, b))
 
 
-def _fill_at(fills: list[dict], x: float, y: float) -> str | None:
-    """The colour of the smallest filled rectangle under a point (a cell's
-    shading sits on top of the table's background)."""
-    hits = [r for r in fills if r["x0"] <= x <= r["x1"] and r["top"] <= y <= r["bottom"]]
-    if not hits:
-        return None
-    smallest = min(hits, key=lambda r: (r["x1"] - r["x0"]) * (r["bottom"] - r["top"]))
-    colour = colour_hex(smallest.get("non_stroking_color"))
-    return None if colour in ("#ffffff", None) else colour
+class _Fills:
+    """The filled rectangles that reach into a table's bbox, in page order:
+    all that can be under a point in it."""
+
+    MANY = 8  # from this many on, look with numpy
+
+    def __init__(self, fills: list[dict], bbox: tuple):
+        x0, top, x1, bottom = bbox
+        self.rects = [r for r in fills if r["x0"] <= x1 and r["x1"] >= x0 and r["top"] <= bottom and r["bottom"] >= top]
+        self.boxes = [(r["x0"], r["x1"], r["top"], r["bottom"]) for r in self.rects]
+        self.arrays = None
+        if len(self.rects) >= self.MANY:
+            import numpy as np  # here: the plumber reader needs it for few pages
+
+            x0s, x1s, tops, bottoms = np.array(self.boxes, dtype=np.float64).T
+            areas = (x1s - x0s) * (bottoms - tops)
+            if not (np.isnan(areas).any() or np.isinf(areas).any()):  # else min() below, which has its own ways
+                self.arrays = (x0s, x1s, tops, bottoms, areas)
+
+    def at(self, x: float, y: float) -> str | None:
+        """The colour of the smallest filled rectangle under a point (a cell's
+        shading sits on top of the table's background)."""
+        return self.all_at([(x, y)])[0]
+
+    def all_at(self, points: list[tuple[float, float]]) -> list[str | None]:
+        """``at`` for each point."""
+        if self.arrays is not None:
+            import numpy as np
+
+            x0s, x1s, tops, bottoms, areas = self.arrays
+            colours: list[str | None] = []
+            step = max(1, 1_000_000 // len(areas))
+            for start in range(0, len(points), step):
+                chunk = points[start:start + step]
+                xs = np.array([x for x, _ in chunk], dtype=np.float64)[:, None]
+                ys = np.array([y for _, y in chunk], dtype=np.float64)[:, None]
+                hits = (x0s <= xs) & (xs <= x1s) & (tops <= ys) & (ys <= bottoms)
+                # The first of the smallest hit: argmin over areas, the others infinite.
+                smallest = np.argmin(np.where(hits, areas, np.inf), axis=1)
+                found = hits[np.arange(len(chunk)), smallest]
+                colours += [self._colour(k) if hit else None for k, hit in zip(smallest.tolist(), found.tolist())]
+            return colours
+        boxes = self.boxes
+        colours = []
+        for x, y in points:
+            hits = [k for k, (x0, x1, top, bottom) in enumerate(boxes) if x0 <= x <= x1 and top <= y <= bottom]
+            colours.append(self._colour(min(hits, key=lambda k: (boxes[k][1] - boxes[k][0]) * (boxes[k][3] - boxes[k][2])))
+                           if hits else None)
+        return colours
+
+    def _colour(self, k: int) -> str | None:
+        colour = colour_hex(self.rects[k].get("non_stroking_color"))
+        return None if colour in ("#ffffff", None) else colour
 
 
 def _open_bottoms(page, found_tables) -> list[float]:
     """Where a table's column rules run on below its last ruled row, the row
     continues on the next page without a bottom border: close it there."""
     closes = []
-    verticals = [e for e in page.edges if e["orientation"] == "v"]
+    verticals = page.vertical_edges
     for table in found_tables:
         x0, _, x1, bottom = table.bbox
         below = [e["bottom"] for e in verticals
@@ -71,8 +115,13 @@ def read_tables(page) -> list[Table]:
         found_tables = page.find_tables({"explicit_horizontal_lines": closes})
     for found in found_tables:
         texts = found.extract()
-        table = Table(page_number=page.page_number, bbox=tuple(round(v, 2) for v in found.bbox))
-        for row, row_texts in zip(found.rows, texts):
+        table_bbox = found.bbox
+        table = Table(page_number=page.page_number, bbox=tuple(round(v, 2) for v in table_bbox))
+        rows = found.rows
+        boxes = [bbox for row in rows for bbox in row.cells if bbox is not None]
+        fills_at = iter(_Fills(fills, table_bbox).all_at([((x0 + x1) / 2, (top + bottom) / 2)
+                                                          for x0, top, x1, bottom in boxes]) if boxes else ())
+        for row, row_texts in zip(rows, texts):
             cells: list[Cell | None] = []
             for bbox, text in zip(row.cells, row_texts):
                 if bbox is None:
@@ -80,7 +129,7 @@ def read_tables(page) -> list[Table]:
                     continue
                 x0, top, x1, bottom = bbox
                 cells.append(Cell(text=(text or "").strip(), x0=x0, top=top, x1=x1, bottom=bottom,
-                                  fill=_fill_at(fills, (x0 + x1) / 2, (top + bottom) / 2)))
+                                  fill=next(fills_at)))
             table.rows.append(cells)
         if len(table.rows) >= 2:
             tables.append(table)
