@@ -340,26 +340,29 @@ def parse_file(job: _Job, *, max_pages: int | None = None, max_bytes: int | None
         doc.path = job.resolved
         doc.filename = storable(doc.filename)
         return extract(doc)
-    except BoardPapersError as exc:
-        exc.path = job.shown
-        return FileOutcome(path=job.shown, status="failed", error=str(exc))
-    except (OSError, ValueError, RuntimeError, RecursionError, MemoryError) as exc:
-        # Anything else a hostile or broken file can provoke is still reported by name.
-        return FileOutcome(path=job.shown, status="failed",
-                           error=f"{job.shown}: could not be ingested ({type(exc).__name__}: {exc}) — please report this file")
+    except _FILE_ERRORS as exc:
+        return _failed(job.shown, exc, "ingested")
+
+
+# Besides the project's own errors, what a hostile or broken file can provoke:
+# still reported by name, never a traceback.
+_FILE_ERRORS = (BoardPapersError, OSError, ValueError, RuntimeError, RecursionError, MemoryError)
+
+
+def _failed(shown: str, exc: BaseException, doing: str) -> FileOutcome:
+    if isinstance(exc, BoardPapersError):
+        exc.path = shown  # the escaped name: one line, whatever the file is called
+        return FileOutcome(path=shown, status="failed", error=str(exc))
+    return FileOutcome(path=shown, status="failed",
+                       error=f"{shown}: could not be {doing} ({type(exc).__name__}: {exc}) — please report this file")
 
 
 def store_parsed(db, job: _Job, extraction: Extraction) -> FileOutcome:
     """Write one document's records in one transaction."""
     try:
         result = store.store_extraction(db, extraction)
-    except BoardPapersError as exc:
-        exc.path = job.shown
-        return FileOutcome(path=job.shown, status="failed", error=str(exc))
-    except (OSError, ValueError, RuntimeError, RecursionError, MemoryError) as exc:
-        # the document's transaction has been rolled back
-        return FileOutcome(path=job.shown, status="failed",
-                           error=f"{job.shown}: could not be stored ({type(exc).__name__}: {exc}) — please report this file")
+    except _FILE_ERRORS as exc:  # the document's transaction has been rolled back
+        return _failed(job.shown, exc, "stored")
     return FileOutcome(path=job.shown, status=result.status, pages=extraction.document.page_count,
                        warnings=extraction.warnings, new=result.new, unchanged=result.unchanged)
 
