@@ -231,9 +231,17 @@ def is_unchanged(db: sqlite_utils.Database, doc_id: str, path: str, pipeline_ver
     return bool(rows) and rows[0]["pipeline_version"] == pipeline_version and rows[0]["path"] == path
 
 
-def store_extraction(db: sqlite_utils.Database, extraction: Extraction) -> StoreResult:
+def store_extraction(db: sqlite_utils.Database, extraction: Extraction, *, derive: bool = True) -> StoreResult:
     """Replace whatever the database holds for this document (and for an older
-    version of the file at the same path) with ``extraction``, atomically."""
+    version of the file at the same path) with ``extraction``, atomically.
+
+    With ``derive`` (the default) the tables derived from every document
+    (officers, actions, the agenda-to-minutes chain) are brought up to date in
+    the same transaction. A run storing many documents passes False and calls
+    ``refresh_derived`` once at its end: the derived tables are rebuilt from the
+    whole database, so rebuilding them after each of N documents costs O(N²).
+    Until then the database is marked stale, so an interrupted run leaves the
+    next one (or ``refresh_derived``) the rebuild to do."""
     document = extraction.document
     tables = extraction.by_table()
     result = StoreResult(status="new")
@@ -269,11 +277,38 @@ def store_extraction(db: sqlite_utils.Database, extraction: Extraction) -> Store
         for name in DOCUMENT_TABLES:
             if name not in tables and existing.get(name):
                 result.removed[name] = len(existing[name])
-        if "action_updates" in tables or existing.get("action_updates"):
-            rebuild_actions(db)
-        rebuild_registry(db)
-        link_chain(db)
+        if derive:
+            _rebuild_derived(db)
+        else:
+            db.execute("INSERT OR REPLACE INTO _meta (key, value) VALUES (?, '1')", [_STALE])
     return result
+
+
+# The ``_meta`` key set while the derived tables lag behind the documents.
+_STALE = "derived_stale"
+
+
+def derived_stale(db: sqlite_utils.Database) -> bool:
+    """Whether documents were stored since the derived tables were last rebuilt."""
+    row = db.execute("SELECT value FROM _meta WHERE key = ?", [_STALE]).fetchone()
+    return bool(row and row[0] == "1")
+
+
+def refresh_derived(db: sqlite_utils.Database, *, force: bool = False) -> bool:
+    """Rebuild the derived tables in one transaction if documents were stored
+    without them (or always, with ``force``). Returns whether it rebuilt."""
+    if not force and not derived_stale(db):
+        return False
+    with db.atomic():
+        _rebuild_derived(db)
+    return True
+
+
+def _rebuild_derived(db: sqlite_utils.Database) -> None:
+    rebuild_actions(db)
+    rebuild_registry(db)
+    link_chain(db)
+    db.execute("DELETE FROM _meta WHERE key = ?", [_STALE])
 
 
 # How well a source knows a meeting: minutes over a front sheet over a report's date.

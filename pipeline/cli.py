@@ -84,6 +84,10 @@ def serve(db_path, host, port, allow_sql, live) -> None:
     path = Path(db_path)
     if not path.is_file():
         raise click.ClickException(f"{db_path}: no database here (run `boardpapers ingest PATH...` first)")
+    if _derived_stale(path):
+        click.echo(f"warning: the last ingest into {db_path} stopped before linking people, actions and agenda "
+                   "items across documents; run the ingest again (unchanged files are skipped) to finish it",
+                   err=True)
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False, encoding="utf-8") as handle:
         yaml.safe_dump(datasette_metadata(path), handle, allow_unicode=True)
     command = serve_command(path, handle.name, host=host, port=port, allow_sql=allow_sql, live=live)
@@ -181,5 +185,24 @@ def eval_command(no_real, verbose, min_f1) -> None:
             sys.exit(1)
 
 
+def _derived_stale(path: Path) -> bool:
+    """Read-only: whether an ingest stopped before its end-of-run rebuild."""
+    import sqlite3
+
+    import sqlite_utils
+
+    from db import store
+
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return store.derived_stale(sqlite_utils.Database(conn))
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+
+
 if __name__ == "__main__":
     main()
+

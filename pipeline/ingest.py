@@ -179,11 +179,14 @@ def ingest(
         try:
             files = find_input_files(paths)
             outcomes = (_ingest_parallel(db, files, workers, options) if workers > 1 and len(files) > 1
-                        else (ingest_file(db, path, **options) for path in files))
+                        else (ingest_file(db, path, **options, derive=False) for path in files))
             for outcome in outcomes:
                 report.files.append(outcome)
                 if on_file:
                     on_file(outcome)
+            # Officers, actions and the chain: once for the run, also after
+            # a run that was interrupted before it got here.
+            store.refresh_derived(db)
         finally:
             db.close()
     return report
@@ -236,7 +239,7 @@ def _ingest_parallel(db, files: list[Path], workers: int, options: dict) -> Iter
                                  _done(_parse_alone(job, options, context))) for job, fut in pending)
                 continue
             pending.popleft()
-            yield parsed if isinstance(parsed, FileOutcome) else store_parsed(db, item, parsed)
+            yield parsed if isinstance(parsed, FileOutcome) else store_parsed(db, item, parsed, derive=False)
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -357,10 +360,11 @@ def _failed(shown: str, exc: BaseException, doing: str) -> FileOutcome:
                        error=f"{shown}: could not be {doing} ({type(exc).__name__}: {exc}) — please report this file")
 
 
-def store_parsed(db, job: _Job, extraction: Extraction) -> FileOutcome:
-    """Write one document's records in one transaction."""
+def store_parsed(db, job: _Job, extraction: Extraction, *, derive: bool = True) -> FileOutcome:
+    """Write one document's records in one transaction (and, with ``derive``,
+    rebuild the derived tables in it: see ``store.store_extraction``)."""
     try:
-        result = store.store_extraction(db, extraction)
+        result = store.store_extraction(db, extraction, derive=derive)
     except _FILE_ERRORS as exc:  # the document's transaction has been rolled back
         return _failed(job.shown, exc, "stored")
     return FileOutcome(path=job.shown, status=result.status, pages=extraction.document.page_count,
@@ -368,10 +372,11 @@ def store_parsed(db, job: _Job, extraction: Extraction) -> FileOutcome:
 
 
 def ingest_file(db, path: Path, *, max_pages: int | None = None, max_bytes: int | None = None,
-                reader: str = "fast") -> FileOutcome:
-    """Check, parse and store one file in this process."""
+                reader: str = "fast", derive: bool = True) -> FileOutcome:
+    """Check, parse and store one file in this process (``derive``: see
+    ``store.store_extraction``)."""
     checked = check_file(db, path, max_bytes=max_bytes)
     if isinstance(checked, FileOutcome):
         return checked
     parsed = parse_file(checked, max_pages=max_pages, max_bytes=max_bytes, reader=reader)
-    return parsed if isinstance(parsed, FileOutcome) else store_parsed(db, checked, parsed)
+    return parsed if isinstance(parsed, FileOutcome) else store_parsed(db, checked, parsed, derive=derive)

@@ -29,6 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 from click.testing import CliRunner
 
 from conftest import REPO
@@ -84,15 +85,29 @@ def snapshot(db_path) -> dict[str, list]:
         conn.close()
 
 
+def is_stale(db_path) -> bool:
+    """Documents were committed after the derived tables were last rebuilt."""
+    conn = connect(db_path)
+    try:
+        return store.derived_stale(sqlite_utils.Database(conn))
+    finally:
+        conn.close()
+
+
 def per_document_counts(db_path) -> dict[str, dict[str, int]]:
-    """document id -> rows in each record table that belongs to one document."""
+    """document id -> rows in each record table that belongs to one document,
+    with the appearances derived from all documents (people ``mentioned`` in
+    resolutions and actions, rebuilt at the end of a run) counted apart."""
     conn = connect(db_path)
     try:
         counts: dict[str, dict[str, int]] = {}
         for (doc_id,) in conn.execute("SELECT id FROM documents"):
-            counts[doc_id] = {table: conn.execute(f"SELECT count(*) FROM [{table}] WHERE document_id = ?",
+            counts[doc_id] = {table: conn.execute(f"SELECT count(*) FROM [{table}] WHERE document_id = ?"
+                                                  + (" AND capacity != 'mentioned'" if table == "appearances" else ""),
                                                   [doc_id]).fetchone()[0]
                               for table in store.DOCUMENT_TABLES}
+            counts[doc_id]["mentioned"] = conn.execute(
+                "SELECT count(*) FROM appearances WHERE document_id = ? AND capacity = 'mentioned'", [doc_id]).fetchone()[0]
         return counts
     finally:
         conn.close()
@@ -120,8 +135,12 @@ def assert_sound(db_path, reference_counts: dict[str, dict[str, int]]) -> int:
         conn.rollback()
         conn.close()
     counts = per_document_counts(db_path) if held else {}
+    stale = bool(held) and is_stale(db_path)
     for doc_id in held:
-        assert counts[doc_id] == reference_counts[doc_id], f"document {doc_id[:12]} is only partly stored"
+        got, wanted = dict(counts[doc_id]), dict(reference_counts[doc_id])
+        if stale:  # killed before the end-of-run rebuild: the next run does it (checked by the caller)
+            got.pop("mentioned"), wanted.pop("mentioned")
+        assert got == wanted, f"document {doc_id[:12]} is only partly stored"
     return len(held)
 
 

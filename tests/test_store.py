@@ -99,3 +99,61 @@ def test_untouched_file_is_not_hashed_again_but_a_touched_one_is(tmp_path, monke
     # written just now: the next run hashes it again rather than trust a time from the same tick
     assert ingest([paper], db_path).files[0].status == "unchanged"
     assert hashed == [paper, paper]
+
+
+class _Interrupted(Exception):
+    pass
+
+
+def test_interrupted_run_leaves_derived_tables_to_the_next_run(tmp_path):
+    """A run rebuilds officers, actions and the chain once, at its end; one
+    stopped before then leaves the database marked stale (its documents
+    whole), and the next run, even with nothing new to read, finishes the job:
+    the result is the same as an uninterrupted run and as storing each
+    document with its own rebuild."""
+    from publication_support import start_serve, stop_serve
+    from test_crash_safety import snapshot
+
+    papers = sorted((FIXTURES.parent.parent / "corpus" / "text").glob("*.txt"))
+    assert len(papers) >= 3
+    whole = tmp_path / "whole.db"
+    ingest(papers, whole)
+    assert count(whole, "officers") > 0 and count(whole, "actions") > 0
+
+    one_by_one = tmp_path / "one-by-one.db"
+    for paper in papers:
+        ingest([paper], one_by_one)
+    assert snapshot(one_by_one) == snapshot(whole)
+
+    stopped = tmp_path / "stopped.db"
+
+    def stop_after_two(outcome):
+        if count(stopped, "documents") == 2:
+            raise _Interrupted
+
+    with pytest.raises(_Interrupted):
+        ingest(papers, stopped, on_file=stop_after_two)
+    db = store.open_db(stopped)
+    try:
+        assert store.derived_stale(db)
+        assert db["officers"].count == 0  # not rebuilt yet
+    finally:
+        db.close()
+    server, base = start_serve(stopped)  # serving it says what to do
+    stop_serve(server)
+    log = stopped.with_name(f"{stopped.name}.serve-{base.rsplit(':', 1)[1]}.log").read_text()
+    assert "warning: the last ingest" in log and "run the ingest again" in log
+    report = ingest(papers[:1], stopped)  # nothing new: the rebuild is still done
+    assert [f.status for f in report.files] == ["unchanged"]
+    db = store.open_db(stopped)
+    try:
+        assert not store.derived_stale(db) and db["officers"].count > 0
+    finally:
+        db.close()
+    ingest(papers, stopped)
+    assert snapshot(stopped) == snapshot(whole)
+    db = store.open_db(stopped)
+    try:
+        assert not store.derived_stale(db)
+    finally:
+        db.close()
