@@ -29,12 +29,12 @@ def _link_resolutions(db: sqlite_utils.Database) -> dict[str, str]:
     links: dict[str, str] = {}
     rows = db.execute(
         "SELECT action_id, body, date_raised, minute_ref, action FROM action_updates "
-        "WHERE source = 'action_log' AND date_raised IS NOT NULL ORDER BY log_date").fetchall()
+        "WHERE source = 'action_log' AND date_raised IS NOT NULL ORDER BY log_date, id").fetchall()
     for action_id, body, raised, minute_ref, action in rows:
         if action_id in links:
             continue
         candidates = db.execute(
-            "SELECT id, minute_number, text FROM resolutions WHERE meeting_date = ? AND lower(body) = lower(?)",
+            "SELECT id, minute_number, text FROM resolutions WHERE meeting_date = ? AND lower(body) = lower(?) ORDER BY id",
             [raised, body or ""]).fetchall()
         if minute_ref:
             number = re.match(r"\d+", minute_ref).group()

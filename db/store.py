@@ -327,11 +327,20 @@ def _merge_meetings(db: sqlite_utils.Database, rows: list[dict], stale: list[str
         if held is None or held.get("document_id") in stale:
             merged.append(row)
             continue
-        ours = _KNOWN_FROM_RANK.get(row.get("known_from") or "", 0)
-        theirs = _KNOWN_FROM_RANK.get(held.get("known_from") or "", 0)
-        first, second = (row, held) if ours > theirs else (held, row)
+        first, second = (row, held) if _leads(row, held) else (held, row)
         merged.append({k: first.get(k) if first.get(k) not in (None, "") else second.get(k) for k in row})
     return merged
+
+
+def _leads(row: dict, held: dict) -> bool:
+    """Whether ``row`` rather than ``held`` leads the merged meeting row: the
+    better source, then (so that the order documents are stored in does not
+    matter) the lower document id and page."""
+    ours = _KNOWN_FROM_RANK.get(row.get("known_from") or "", 0)
+    theirs = _KNOWN_FROM_RANK.get(held.get("known_from") or "", 0)
+    if ours != theirs:
+        return ours > theirs
+    return (row.get("document_id") or "", row.get("page") or 0) < (held.get("document_id") or "", held.get("page") or 0)
 
 
 def _delete_orphan_meetings(db: sqlite_utils.Database) -> None:

@@ -166,11 +166,14 @@ def ingest(
 ) -> IngestReport:
     """Ingest files and folders into the database at ``db_path``.
 
-    With ``workers`` > 1, files are read and their records extracted in that
-    many worker processes while this process alone writes to the database,
-    one transaction per document, in the order of the files (so the result
-    is the same whatever the number of workers). Unchanged files are
-    recognised by their hash here and never sent to a worker."""
+    Files are read largest first: with ``workers`` > 1, in that many worker
+    processes while this process alone writes to the database, one
+    transaction per document, so that the last files to finish are the
+    small ones. Documents are stored in that order whatever the number of
+    workers (and whatever order the files were named in), so the database is
+    the same. Unchanged files are recognised by their hash here and never
+    sent to a worker. ``on_file`` hears of each file as it is done; the
+    report lists them in the order they were given."""
     report = IngestReport()
     options = {"max_pages": max_pages, "max_bytes": max_bytes, "reader": reader}
     # One ingest at a time per database: a second one waits, and says so.
@@ -178,18 +181,36 @@ def ingest(
         db = store.open_db(db_path)
         try:
             files = find_input_files(paths)
-            outcomes = (_ingest_parallel(db, files, workers, options) if workers > 1 and len(files) > 1
-                        else (ingest_file(db, path, **options, derive=False) for path in files))
-            for outcome in outcomes:
+            order = largest_first(files)
+            ordered = [files[i] for i in order]
+            outcomes = (_ingest_parallel(db, ordered, workers, options) if workers > 1 and len(files) > 1
+                        else (ingest_file(db, path, **options, derive=False) for path in ordered))
+            done: list[FileOutcome | None] = [None] * len(files)
+            for index, outcome in zip(order, outcomes):
+                done[index] = outcome
                 report.files.append(outcome)
                 if on_file:
                     on_file(outcome)
+            report.files = [outcome for outcome in done if outcome is not None]
             # Officers, actions and the chain: once for the run, also after
             # a run that was interrupted before it got here.
             store.refresh_derived(db)
         finally:
             db.close()
     return report
+
+
+def largest_first(files: list[Path]) -> list[int]:
+    """Indexes of ``files``, largest file first, then by path (a file that
+    cannot be looked at goes last, to be reported)."""
+    def key(index: int) -> tuple:
+        try:
+            size = files[index].stat().st_size
+        except OSError:
+            size = -1
+        return (-size, str(files[index]), index)
+
+    return sorted(range(len(files)), key=key)
 
 
 @dataclass

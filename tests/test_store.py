@@ -127,7 +127,10 @@ def test_interrupted_run_leaves_derived_tables_to_the_next_run(tmp_path):
 
     stopped = tmp_path / "stopped.db"
 
+    stored: list[str] = []
+
     def stop_after_two(outcome):
+        stored.append(outcome.path)
         if count(stopped, "documents") == 2:
             raise _Interrupted
 
@@ -143,7 +146,7 @@ def test_interrupted_run_leaves_derived_tables_to_the_next_run(tmp_path):
     stop_serve(server)
     log = stopped.with_name(f"{stopped.name}.serve-{base.rsplit(':', 1)[1]}.log").read_text()
     assert "warning: the last ingest" in log and "run the ingest again" in log
-    report = ingest(papers[:1], stopped)  # nothing new: the rebuild is still done
+    report = ingest(stored[:1], stopped)  # nothing new: the rebuild is still done
     assert [f.status for f in report.files] == ["unchanged"]
     db = store.open_db(stopped)
     try:

@@ -1,6 +1,6 @@
 """Parallel ingest: ``--workers N`` parses files in worker processes while one
-writer stores them. The database must come out the same as with one worker,
-in the same order, with the same summary; a worker that dies costs only its
+writer stores them, largest file first. The database must come out the same
+as with one worker, in the same order, with the same summary; a worker that dies costs only its
 file; unchanged files never reach a worker."""
 from __future__ import annotations
 
@@ -38,10 +38,16 @@ def contents(db: Path) -> dict[str, list[tuple]]:
 
 def test_two_workers_store_exactly_what_one_does(tmp_path):
     one, two = tmp_path / "one.db", tmp_path / "two.db"
-    seen: list[str] = []
-    first = ingest(PAPERS, one, workers=1)
-    second = ingest(PAPERS, two, workers=2, on_file=lambda outcome: seen.append(outcome.path))
-    assert [f.path for f in second.files] == [f.path for f in first.files] == seen  # in file order
+    seen_one: list[str] = []
+    seen_two: list[str] = []
+    first = ingest(PAPERS, one, workers=1, on_file=lambda outcome: seen_one.append(outcome.path))
+    second = ingest(PAPERS, two, workers=2, on_file=lambda outcome: seen_two.append(outcome.path))
+    # the report in the order the files were named, the work largest file first
+    given = [str(p) for p in ingest_module.find_input_files(PAPERS)]
+    assert [f.path for f in second.files] == [f.path for f in first.files] == given
+    assert seen_two == seen_one != given
+    sizes = [Path(p).stat().st_size for p in seen_one]
+    assert sizes == sorted(sizes, reverse=True)
     assert second.summary_lines() == first.summary_lines()
     assert contents(two) == contents(one)
     assert sum(len(rows) for rows in contents(two).values()) > 500
