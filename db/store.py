@@ -115,6 +115,10 @@ FOREIGN_KEYS = {
 }
 
 
+# Foreign key columns already first in a wider index.
+_LEADING_INDEXES = {("pages", "document_id"), ("action_updates", "action_id")}
+
+
 def creation_order() -> list[str]:
     """TABLES ordered so that every table comes after the tables its foreign
     keys point at (sqlite-utils checks the referenced column exists)."""
@@ -176,14 +180,15 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 missing = {c: t for c, t in columns.items() if c not in table.columns_dict}
                 for column, kind in missing.items():
                     table.add_column(column, kind)
-        for name in ("minute_items", "resolutions"):
-            for column in ("document_id", "meeting_id"):
-                db[name].create_index([column], if_not_exists=True)
-        db["action_updates"].create_index(["document_id"], if_not_exists=True)
-        db["appearances"].create_index(["document_id"], if_not_exists=True)
-        db["appearances"].create_index(["officer_id"], if_not_exists=True)
         db["pages"].create_index(["document_id", "page"], if_not_exists=True)
         db["action_updates"].create_index(["action_id", "log_date"], if_not_exists=True)
+        # Every foreign key column is indexed: a document's rows are found by
+        # document_id when it is replaced or counted, a row page counts the
+        # rows pointing at it ("links from other tables"), never by a scan.
+        for name, keys in FOREIGN_KEYS.items():
+            for column, _, _ in keys:
+                if (name, column) not in _LEADING_INDEXES:
+                    db[name].create_index([column], if_not_exists=True)
         db["documents"].create_index(["path"], if_not_exists=True)
         # Newest first: search walks these for common words (db/search.py), table pages sort by them.
         db["resolutions"].create_index(["meeting_date"], if_not_exists=True)

@@ -160,3 +160,17 @@ def test_interrupted_run_leaves_derived_tables_to_the_next_run(tmp_path):
         assert not store.derived_stale(db)
     finally:
         db.close()
+
+
+def test_every_foreign_key_column_leads_an_index(tmp_path):
+    """A document's rows are deleted and counted by document_id, and a row
+    page counts the rows pointing at it: none of that may scan a table."""
+    db = store.open_db(tmp_path / "bp.db")
+    try:
+        for table, keys in store.FOREIGN_KEYS.items():
+            for column, _, _ in keys:
+                plan = " ".join(row[-1] for row in db.execute(
+                    f"EXPLAIN QUERY PLAN SELECT count(*) FROM [{table}] WHERE [{column}] = ?", ["x"]).fetchall())
+                assert "USING" in plan and "INDEX" in plan and not plan.startswith("SCAN"), (table, column, plan)
+    finally:
+        db.close()
