@@ -199,12 +199,12 @@ def read_pdf_fast(path: Path, doc_id: str, *, max_pages: int | None) -> ParsedDo
         if max_pages is not None and page_count > max_pages:
             raise TooLargeError(f"has {page_count:,} pages, over the limit of {max_pages:,}",
                                 path=str(path), hint="raise --max-pages to ingest it")
-        boxes = _page_boxes(path, page_count)
+        boxes = _FileBoxes(path, page_count)
         doctop = 0.0  # pdfplumber's running page offset, kept on shapes
         origins = _Origins.for_this_thread()
         for index in range(page_count):
             try:
-                doc.pages.append(_read_page(pdf, index, doctop, boxes[index] if boxes else None, origins))
+                doc.pages.append(_read_page(pdf, index, doctop, boxes, origins))
                 doctop += doc.pages[-1].height
             except Exception as exc:
                 raise CorruptFileError(f"page {index + 1} cannot be read ({_reason(exc)})",
@@ -215,6 +215,77 @@ def read_pdf_fast(path: Path, doc_id: str, *, max_pages: int | None) -> ParsedDo
         raise EmptyFileError("has no pages", path=str(path))
     doc.pages_without_text = [p.number for p in doc.pages if not p.has_text_layer and p.image_count]
     return doc
+
+
+class _FileBoxes:
+    """Each page's MediaBox and /Rotate exactly as written in the file (the
+    page size is part of the output, and PDFium has the box only in single
+    precision: 595.3 and 595.29998779 are one single).
+
+    The box's numbers are looked up in the file's bytes: the ``/MediaBox
+    [...]`` arrays written out in it, by their single-precision values. When
+    the page's box is not found that way (inherited from the page tree, in a
+    compressed object stream, written as a reference) or two different
+    arrays in the file share those values, every page's box is read with
+    pdfminer, as pdfplumber reads them. A /Rotate that is not a multiple of
+    90 (which PDFium rounds and pdfminer ignores) also sends the file to
+    pdfminer, when it is written out."""
+
+    _UNREAD = object()
+
+    def __init__(self, path: Path, page_count: int):
+        self.path = path
+        self.page_count = page_count
+        self._arrays: dict[tuple, list[float] | None] | None = None
+        self._pdfminer = self._UNREAD
+
+    def box(self, page: pdfium.PdfPage, index: int) -> tuple | None:
+        singles = page.get_mediabox(fallback_ok=False)
+        if singles is not None:
+            if self._arrays is None:
+                self._arrays = _written_mediaboxes(self.path)
+            values = self._arrays.get(tuple(singles))
+            if values is not None:
+                return values, page.get_rotation()
+        if self._pdfminer is self._UNREAD:
+            self._pdfminer = _page_boxes(self.path, self.page_count)
+        return self._pdfminer[index] if self._pdfminer else None
+
+
+_WRITTEN_BOX = re.compile(rb"/MediaBox\s*\[([^\]\[/<>()]{0,200})\]")
+_WRITTEN_ROTATE = re.compile(rb"/Rotate\s+([-+]?[0-9.]+)")
+
+
+def _written_mediaboxes(path: Path) -> dict[tuple, list[float] | None]:
+    """The ``/MediaBox`` arrays written out in the file, by their values in
+    single precision; None where two differ only below it. Empty when a
+    written /Rotate is not a multiple of 90."""
+    import mmap
+
+    found: dict[tuple, list[float] | None] = {}
+    try:
+        with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            for match in _WRITTEN_ROTATE.finditer(data):
+                try:
+                    if float(match.group(1)) % 90:
+                        return {}
+                except ValueError:
+                    return {}
+            for match in _WRITTEN_BOX.finditer(data):
+                try:
+                    values = [float(v) for v in match.group(1).split()]
+                except ValueError:
+                    continue
+                if len(values) != 4:
+                    continue
+                key = tuple(_SINGLE.unpack(_SINGLE.pack(v))[0] for v in values)
+                if key in found and found[key] != values:
+                    found[key] = None
+                else:
+                    found.setdefault(key, values)
+    except (OSError, ValueError, OverflowError):  # unreadable, empty (mmap of 0 bytes), out-of-range numbers
+        return {}
+    return found
 
 
 def _page_boxes(path: Path, page_count: int) -> list[tuple] | None:
@@ -332,7 +403,7 @@ _MIN_NORMAL = 2.0 ** -126  # the smallest normal single
 _MAX_SINGLE = float(np.finfo(np.float32).max)
 
 
-def _read_page(pdf: pdfium.PdfDocument, index: int, doctop: float, box: tuple | None,
+def _read_page(pdf: pdfium.PdfDocument, index: int, doctop: float, boxes: _FileBoxes,
                origins: _Origins) -> Page:
     page = pdf[index]
     # Fonts by handle, for this page only: PDFium may free a font with the
@@ -340,7 +411,7 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, doctop: float, box: tuple | 
     fonts: dict[int, _Font] = {}
     textpage = page.get_textpage()
     try:
-        placer = _Placer(page, box)
+        placer = _Placer(page, boxes.box(page, index))
         out = Page(number=index + 1, width=placer.width, height=placer.height)
         objects = _PageObjects(page)
         out.image_count, out.rect_count = objects.images, len(objects.paths)

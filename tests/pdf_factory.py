@@ -308,3 +308,30 @@ def mini_pack(path: Path) -> Path:
     page([("", "Session two covers referrals.")], number=6)
     c.save()
     return path
+
+
+def boxes_written(path: Path, *, page_box: bytes | None, parent_box: bytes | None = None,
+                  decoy_box: bytes | None = None, rotate: bytes | None = None) -> Path:
+    """Minutes on one page whose MediaBox is written as given: on the page,
+    only on its parent (inherited), and/or beside a decoy dictionary holding
+    another array of the same single-precision values; with an optional
+    /Rotate."""
+    text = (b"BT /F1 11 Tf 60 760 Td (Minutes of a meeting of the Example Board held at Town Hall on "
+            b"Monday, 4 September 2017.) Tj 0 -30 Td (5. Budget.) Tj 0 -30 Td "
+            b"(RESOLVED that the budget be approved.) Tj ET")
+    page = b"<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R"
+    if page_box:
+        page += b" /MediaBox [" + page_box + b"]"
+    if rotate:
+        page += b" /Rotate " + rotate
+    parent = b"<< /Type /Pages /Kids [3 0 R] /Count 1" + (b" /MediaBox [" + parent_box + b"]" if parent_box else b"")
+    decoy = b" /PieceInfo << /MediaBox [" + decoy_box + b"] >>" if decoy_box else b""  # before the page's
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R" + decoy + b" >>",
+        parent + b" >>",
+        page + b" >>",
+        _stream(text),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    path.write_bytes(_raw_pdf(objects))
+    return path

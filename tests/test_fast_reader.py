@@ -153,7 +153,7 @@ def test_generated_pdf_pages_match_in_detail(tmp_path):
     """Beyond records: the same lines with the same words, fonts, sizes, bold
     and breaks, and the same tables, on the file with the most quirks."""
     path = layout_quirks(tmp_path / "quirks.pdf")
-    plumber, fast = read_document(path), read_document(path, reader="fast")
+    plumber, fast = read_document(path, reader="plumber"), read_document(path, reader="fast")
     assert [(p.width, p.height, p.has_text_layer, p.image_count) for p in fast.pages] == \
         [(p.width, p.height, p.has_text_layer, p.image_count) for p in plumber.pages]
     for page_plumber, page_fast in zip(plumber.pages, fast.pages):
@@ -166,8 +166,29 @@ def test_generated_pdf_pages_match_in_detail(tmp_path):
 
     def cells(doc):
         return [(c.text, c.fill) if c else None for table in doc.pages[0].tables for row in table.rows for c in row]
-    assert cells(read_document(log, reader="fast")) == cells(read_document(log))
+    assert cells(read_document(log, reader="fast")) == cells(read_document(log, reader="plumber"))
     assert {fill for _, fill in filter(None, cells(read_document(log, reader="fast")))} >= {"#00b050", "#ff0000"}
+
+
+@pytest.mark.parametrize("how", [
+    {"page_box": b"0 0 595.29998779 841.90002441"},  # as Word writes it: found in the file's bytes
+    {"page_box": None, "parent_box": b"0 0 595.29998779 841.90002441"},  # inherited: PDFium has no box
+    {"page_box": b"0 0 595.3 841.9", "decoy_box": b"0 0 595.29998779 841.90002441"},  # two arrays, one single
+    {"page_box": b"0 0 595.3 841.9", "rotate": b"90"},
+    {"page_box": b"0 0 612 792", "rotate": b"100"},  # not a multiple of 90
+], ids=["written", "inherited", "ambiguous", "rotated", "odd-rotation"])
+def test_page_size_is_the_files_to_the_last_digit(tmp_path, how):
+    """PDFium has a page's MediaBox only in single precision; the fast reader
+    must still give pdfplumber's page size, and so the same word positions."""
+    path = pdf_factory.boxes_written(tmp_path / "boxes.pdf", **how)
+    plumber, fast = read_document(path, reader="plumber"), read_document(path, reader="fast")
+
+    def layout(doc):  # sizes exact; positions to 1/1000 pt (this file's Helvetica has no /Widths:
+        # PDFium's single-precision advances move them in the eighth digit)
+        return [(p.width, p.height, [(w.text, *(round(v, 3) for v in (w.x0, w.top, w.x1, w.bottom)))
+                                     for line in p.lines for w in line.words]) for p in doc.pages]
+    assert layout(fast) == layout(plumber)
+    assert layout(fast)[0][2], "no words read"
 
 
 # --- errors -----------------------------------------------------------------
