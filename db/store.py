@@ -177,7 +177,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             if not table.exists():
                 table.create(columns, pk="id", foreign_keys=FOREIGN_KEYS.get(name))
             else:
-                missing = {c: t for c, t in columns.items() if c not in table.columns_dict}
+                present = table.columns_dict  # a PRAGMA each time it is read
+                missing = {c: t for c, t in columns.items() if c not in present}
                 for column, kind in missing.items():
                     table.add_column(column, kind)
         db["pages"].create_index(["document_id", "page"], if_not_exists=True)
@@ -228,12 +229,6 @@ def known_hash(db: sqlite_utils.Database, path: str, size: int, mtime_ns: int, p
     except (TypeError, ValueError):
         return None
     return row[0] if mtime_ns / 1e9 < read_at - 2 else None
-
-
-def is_unchanged(db: sqlite_utils.Database, doc_id: str, path: str, pipeline_version: str) -> bool:
-    """The same bytes, at the same path, read by the same pipeline version."""
-    rows = list(db.query("SELECT path, pipeline_version FROM documents WHERE id = ?", [doc_id]))
-    return bool(rows) and rows[0]["pipeline_version"] == pipeline_version and rows[0]["path"] == path
 
 
 def store_extraction(db: sqlite_utils.Database, extraction: Extraction, *, derive: bool = True) -> StoreResult:
@@ -372,9 +367,16 @@ def counts(db: sqlite_utils.Database) -> dict[str, int]:
     return {name: db[name].count for name in TABLES}
 
 
-def document_record_counts(db: sqlite_utils.Database, doc_id: str) -> dict[str, int]:
-    """Rows per record table that belong to one document."""
-    out = {name: db.execute(f"SELECT count(*) FROM {name} WHERE document_id = ?", [doc_id]).fetchone()[0]
-           for name in DOCUMENT_TABLES}
-    out["meetings"] = db.execute("SELECT count(*) FROM meetings WHERE document_id = ?", [doc_id]).fetchone()[0]
-    return out
+def unchanged_document(db: sqlite_utils.Database, doc_id: str, path: str,
+                       pipeline_version: str) -> tuple[int, dict[str, int]] | None:
+    """For a document held with these bytes, at this path, read by this
+    pipeline version: its page count and its rows per record table (one
+    query: re-ingesting an unchanged corpus does little else). Else None."""
+    names = [*DOCUMENT_TABLES, "meetings"]
+    counts = ", ".join(f"(SELECT count(*) FROM {name} WHERE document_id = d.id)" for name in names)
+    row = db.execute(f"SELECT d.page_count, {counts} FROM documents d "
+                     "WHERE d.id = ? AND d.path = ? AND d.pipeline_version = ?",
+                     [doc_id, path, pipeline_version]).fetchone()
+    if row is None:
+        return None
+    return row[0] or 0, dict(zip(names, row[1:]))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+from stat import S_ISREG
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -333,19 +334,23 @@ def check_file(db, path: Path, *, max_bytes: int | None = None) -> _Job | FileOu
     (same bytes by SHA-256, same path, same pipeline version) is done."""
     shown = display_name(path)
     try:
-        if not path.is_file():
+        try:
+            stat = path.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            stat = None
+        if stat is None or not S_ISREG(stat.st_mode):
             raise BoardPapersError("no such file or folder", path=shown)
-        size = path.stat().st_size
+        size = stat.st_size
         if max_bytes is not None and size > max_bytes:
             raise TooLargeError(f"is {size:,} bytes, over the limit of {max_bytes:,}", path=shown,
                                 hint="raise --max-bytes to ingest it")  # before hashing a huge file
         resolved = storable(str(path.resolve()))
         # an untouched file (same path, size and modification time as when it
         # was hashed) keeps its stored hash; anything else is hashed again
-        doc_id = store.known_hash(db, resolved, size, path.stat().st_mtime_ns, PIPELINE_VERSION) or file_sha256(path)
-        if store.is_unchanged(db, doc_id, resolved, PIPELINE_VERSION):
-            counts = store.document_record_counts(db, doc_id)
-            pages = db.execute("SELECT page_count FROM documents WHERE id = ?", [doc_id]).fetchone()[0]
+        doc_id = store.known_hash(db, resolved, size, stat.st_mtime_ns, PIPELINE_VERSION) or file_sha256(path)
+        held = store.unchanged_document(db, doc_id, resolved, PIPELINE_VERSION)
+        if held is not None:
+            pages, counts = held
             return FileOutcome(path=shown, status="unchanged", pages=pages,
                                unchanged={k: v for k, v in counts.items() if v})
         return _Job(path=path, shown=shown, doc_id=doc_id, resolved=resolved)
