@@ -7,7 +7,7 @@ DB ?= db/boardpapers.db
 
 .PHONY: install demo ingest serve test eval bench corpus clean
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml setup.py pipeline/_pdfium_chars.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'

@@ -149,6 +149,52 @@ def _c_bare(name: str, restype):
     return function
 
 
+def _char_loops():
+    """The per-character loops compiled from pipeline/_pdfium_chars.c (built
+    by setup.py where a C compiler is found), or None: then the same calls
+    are made from Python, with the same results, more slowly."""
+    import importlib.machinery
+
+    here = Path(__file__).resolve().parent
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+        path = here / f"_pdfium_chars{suffix}"
+        if not path.is_file():
+            continue
+        try:
+            lib = ctypes.CDLL(str(path))
+            text_objects, char_origins = lib.bp_text_objects, lib.bp_char_origins
+        except (OSError, AttributeError):
+            return None
+        text_objects.argtypes = [_vp, _vp, _vp, ctypes.c_int64, _vp]
+        text_objects.restype = None
+        char_origins.argtypes = [_vp, _vp, _vp, ctypes.c_int64, _vp, _vp]
+        char_origins.restype = _int
+        return _CharLoops(text_objects, char_origins)
+    return None
+
+
+class _CharLoops:
+    """FPDFText_GetTextObject and FPDFText_GetCharOrigin over many characters."""
+
+    def __init__(self, text_objects, char_origins):
+        self._text_objects, self._char_origins = text_objects, char_origins
+        self._get_object = ctypes.cast(pdfium_c.FPDFText_GetTextObject, _vp).value
+        self._get_origin = ctypes.cast(pdfium_c.FPDFText_GetCharOrigin, _vp).value
+
+    def text_objects(self, tp: int, indexes: np.ndarray) -> np.ndarray:
+        handles = np.empty(len(indexes), dtype=np.uint64)
+        self._text_objects(self._get_object, tp, indexes.ctypes.data, len(indexes), handles.ctypes.data)
+        return handles
+
+    def char_origins(self, tp: int, indexes: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        xs, ys = np.empty(len(indexes)), np.empty(len(indexes))
+        if not self._char_origins(self._get_origin, tp, indexes.ctypes.data, len(indexes), xs.ctypes.data,
+                                  ys.ctypes.data):
+            return None
+        return xs, ys
+
+
+_LOOPS = _char_loops()
 _bare_text_object = _c_bare("FPDFText_GetTextObject", ctypes.c_size_t)  # 0 for none
 _bare_char_origin = _c_bare("FPDFText_GetCharOrigin", _int)
 _bare_is_generated = _c_bare("FPDFText_IsGenerated", _int)
@@ -923,8 +969,13 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: dict[int, _Font], objects: _
             ctext = "".join(compress(source, kept_list))
         elif letters:
             ctext = "".join(source)
-    handles = np.fromiter(map(_bare_text_object, repeat(tp, len(indexes)), indexes), dtype=np.uint64,
-                          count=len(indexes))
+    loops = _LOOPS
+    if loops is not None:
+        index_array = np.asarray(indexes, dtype=np.int64)
+        handles = loops.text_objects(tp_int, index_array)
+    else:
+        handles = np.fromiter(map(_bare_text_object, repeat(tp, len(indexes)), indexes), dtype=np.uint64,
+                              count=len(indexes))
     if len(handles) and not handles.all():  # characters of no text object: left out, after the first object
         if not handles[0]:
             return _read_text_by_char(textpage, fonts, objects, placer)
@@ -932,7 +983,9 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: dict[int, _Font], objects: _
         indexes = list(compress(indexes, has_object.tolist()))
         ctext = "".join(compress(ctext, has_object.tolist()))
         handles = handles[has_object]
-    got = origins.read(tp, indexes)
+        if loops is not None:
+            index_array = index_array[has_object]
+    got = loops.char_origins(tp_int, index_array) if loops is not None else origins.read(tp, indexes)
     if got is None:
         return _read_text_by_char(textpage, fonts, objects, placer)
     xs, ys = got

@@ -191,6 +191,33 @@ def test_page_size_is_the_files_to_the_last_digit(tmp_path, how):
     assert layout(fast)[0][2], "no words read"
 
 
+def test_compiled_character_loops_change_nothing(monkeypatch):
+    """pipeline/_pdfium_chars.c makes the per-character PDFium calls in C;
+    without it (no compiler at install) Python makes them: same pages."""
+    from pipeline import fast_reader
+
+    if fast_reader._LOOPS is None:
+        import shutil
+        assert not (shutil.which("cc") or shutil.which("gcc")), \
+            "a C compiler is here but pipeline/_pdfium_chars.c was not built: run `pip install -e .` again"
+        pytest.skip("no C compiler: the compiled loops are not built")
+
+    def pages(path):
+        try:
+            doc = read_document(path, reader="fast")
+        except BoardPapersError as exc:
+            return type(exc).__name__
+        return [(p.width, p.height, [(w.text, w.x0, w.top, w.x1, w.bottom, w.fontname, w.size)
+                                     for line in p.lines for w in line.words],
+                 [[[c.text if c else None for c in row] for row in t.rows] for t in p.tables]) for p in doc.pages]
+
+    papers = [*CORPUS_PDFS, *(SHARED_REAL / name for name in REAL_PDFS)]
+    with_c = [pages(path) for path in papers]
+    monkeypatch.setattr(fast_reader, "_LOOPS", None)
+    assert [pages(path) for path in papers] == with_c
+    assert sum(len(words) for doc in with_c if isinstance(doc, list) for _, _, words, _ in doc) > 10_000
+
+
 # --- errors -----------------------------------------------------------------
 
 def test_encrypted_pdf(tmp_path):
