@@ -1810,7 +1810,12 @@ def _paragraphs(lines: list[Line], used: set[int]) -> list[_Paragraph]:
             text = text[marker.end():].strip()
         current.add(text, line)
         previous = text
-    return [p for p in paragraphs if re.search(r"\d", p.text)]
+    # Every quantity pattern holds a number in digits but the ratios said in
+    # words ("one in five adults"): other paragraphs hold no statistic.
+    return [p for p in paragraphs if _MAY_HOLD_QUANTITY.search(p.text)]
+
+
+_MAY_HOLD_QUANTITY = re.compile(r"\d|\b(?:%s)\s+in\b" % "|".join(P.NUMBER_WORDS), re.I)
 
 
 def _prose_records(doc: ParsedDocument, lines: list[Line], used: set[int], context: _Context,

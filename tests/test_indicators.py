@@ -319,6 +319,16 @@ def test_not_statistics_fixture_gives_nothing():
     assert indicators_of(FIXTURES / "indicators_not_statistics.txt") == []
 
 
+def test_ratio_in_words_is_read_without_a_digit_in_its_paragraph(tmp_path):
+    """"One in five adults" is a statistic even when its paragraph has no
+    figure in digits (paragraphs without a possible quantity are skipped)."""
+    paper = tmp_path / "report.txt"
+    paper.write_text("Public health report\n\nOne in five adults in the county smokes, according to the survey.\n",
+                     encoding="utf-8")
+    found = indicators_of(paper)
+    assert [(i["value"], i["unit"]) for i in found] == [(20.0, "%")], found
+
+
 # --- PDFs drawn with reportlab: RAG by fill only, arrows as glyphs and as shapes ---------
 
 RAG_FILLS = {"Green": "#00B050", "Amber": "#FFC000", "Red": "#C00000"}
