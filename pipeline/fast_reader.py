@@ -248,8 +248,12 @@ def read_pdf_fast(path: Path, doc_id: str, *, max_pages: int | None) -> ParsedDo
         boxes = _FileBoxes(path, page_count)
         doctop = 0.0  # pdfplumber's running page offset, kept on shapes
         origins = _Origins.for_this_thread()
+        reopen_every = _reopen_every(path, page_count)
         for index in range(page_count):
             try:
+                if reopen_every and index and index % reopen_every == 0:
+                    pdf.close()  # PDFium keeps every object it has parsed, images included, until then
+                    pdf = pdfium.PdfDocument(path)
                 doc.pages.append(_read_page(pdf, index, doctop, boxes, origins))
                 doctop += doc.pages[-1].height
             except Exception as exc:
@@ -261,6 +265,23 @@ def read_pdf_fast(path: Path, doc_id: str, *, max_pages: int | None) -> ParsedDo
         raise EmptyFileError("has no pages", path=str(path))
     doc.pages_without_text = [p.number for p in doc.pages if not p.has_text_layer and p.image_count]
     return doc
+
+
+# PDFium keeps every object it has parsed until the document is closed: the
+# images of a heavy file would all end up in memory. A file heavier than this
+# is opened afresh every so many pages, so that about this much is held.
+_REOPEN_BYTES = 48 << 20
+
+
+def _reopen_every(path: Path, page_count: int) -> int | None:
+    """Pages to read between reopening the file, or None to read it in one go."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    if size <= _REOPEN_BYTES or page_count <= 1:
+        return None
+    return max(1, int(_REOPEN_BYTES / (size / page_count)))
 
 
 class _FileBoxes:
@@ -298,40 +319,53 @@ class _FileBoxes:
         return self._pdfminer[index] if self._pdfminer else None
 
 
-_WRITTEN_BOX = re.compile(rb"/MediaBox\s*\[([^\]\[/<>()]{0,200})\]")
-_WRITTEN_ROTATE = re.compile(rb"/Rotate\s+([-+]?[0-9.]+)")
+_WRITTEN_BOX = re.compile(rb"/MediaBox\s{0,20}\[([^\]\[/<>()]{0,200})\]")
+_WRITTEN_ROTATE = re.compile(rb"/Rotate\s{1,20}([-+]?[0-9.]{1,20})")
 
 
 def _written_mediaboxes(path: Path) -> dict[tuple, list[float] | None]:
     """The ``/MediaBox`` arrays written out in the file, by their values in
     single precision; None where two differ only below it. Empty when a
-    written /Rotate is not a multiple of 90."""
-    import mmap
-
+    written /Rotate is not a multiple of 90. Read in chunks: a file of large
+    images costs a scan, not its size in memory."""
     found: dict[tuple, list[float] | None] = {}
+    seen: set[int] = set()  # where matches start, as the chunks overlap
     try:
-        with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            for match in _WRITTEN_ROTATE.finditer(data):
-                try:
-                    if float(match.group(1)) % 90:
+        with open(path, "rb") as handle:
+            offset, tail = 0, b""
+            while chunk := handle.read(_CHUNK_BYTES):
+                data = tail + chunk
+                base = offset - len(tail)
+                for match in _WRITTEN_ROTATE.finditer(data):
+                    try:
+                        if float(match.group(1)) % 90:
+                            return {}
+                    except ValueError:
                         return {}
-                except ValueError:
-                    return {}
-            for match in _WRITTEN_BOX.finditer(data):
-                try:
-                    values = [float(v) for v in match.group(1).split()]
-                except ValueError:
-                    continue
-                if len(values) != 4:
-                    continue
-                key = tuple(_SINGLE.unpack(_SINGLE.pack(v))[0] for v in values)
-                if key in found and found[key] != values:
-                    found[key] = None
-                else:
-                    found.setdefault(key, values)
-    except (OSError, ValueError, OverflowError):  # unreadable, empty (mmap of 0 bytes), out-of-range numbers
+                for match in _WRITTEN_BOX.finditer(data):
+                    if base + match.start() in seen:
+                        continue
+                    seen.add(base + match.start())
+                    try:
+                        values = [float(v) for v in match.group(1).split()]
+                    except ValueError:
+                        continue
+                    if len(values) != 4:
+                        continue
+                    key = tuple(_SINGLE.unpack(_SINGLE.pack(v))[0] for v in values)
+                    if key in found and found[key] != values:
+                        found[key] = None
+                    else:
+                        found.setdefault(key, values)
+                offset += len(chunk)
+                tail = data[-_OVERLAP:]
+    except (OSError, OverflowError):  # unreadable, out-of-range numbers
         return {}
     return found
+
+
+_CHUNK_BYTES = 1 << 20
+_OVERLAP = 256  # longer than any match of _WRITTEN_BOX or _WRITTEN_ROTATE
 
 
 def _page_boxes(path: Path, page_count: int) -> list[tuple] | None:

@@ -265,3 +265,38 @@ def test_text_files_ignore_the_reader(tmp_path):
 def test_unknown_reader(tmp_path):
     with pytest.raises(ValueError, match="unknown reader"):
         read_document(pdf_factory.minutes_across_pages(tmp_path / "m.pdf"), reader="pdfbox")
+
+
+def test_written_boxes_are_found_across_read_chunks(tmp_path, monkeypatch):
+    """The file is scanned in chunks: an array cut by a chunk's end is still
+    read, once, at whichever offset it falls."""
+    from pipeline import fast_reader
+
+    monkeypatch.setattr(fast_reader, "_CHUNK_BYTES", 64)
+    for padding in range(0, 80, 7):
+        path = tmp_path / f"boxes-{padding}.bin"
+        path.write_bytes(b"%" * padding + b"/MediaBox [0 0 595.29998779 841.90002441] " + b"x" * 100
+                         + b"/MediaBox [0 0 612 792]")
+        found = fast_reader._written_mediaboxes(path)
+        assert sorted(v for v in found.values()) == [[0.0, 0.0, 595.29998779, 841.90002441], [0.0, 0.0, 612.0, 792.0]]
+
+
+def test_heavy_file_read_in_stretches_gives_the_same_pages(monkeypatch):
+    """A file heavier than _REOPEN_BYTES is reopened every few pages (PDFium
+    would otherwise hold all its images): the pages read are the same."""
+    from pipeline import fast_reader
+
+    path = max(CORPUS_PDFS, key=lambda p: p.stat().st_size)
+
+    def pages():
+        doc = read_document(path, reader="fast")
+        return [(p.width, p.height, p.image_count, [line.text for line in p.lines],
+                 [[[c.text if c else None for c in row] for row in t.rows] for t in p.tables]) for p in doc.pages]
+
+    whole = pages()
+    reopened: list[int] = []
+    real_open = fast_reader.pdfium.PdfDocument
+    monkeypatch.setattr(fast_reader, "_REOPEN_BYTES", path.stat().st_size // 10)
+    monkeypatch.setattr(fast_reader.pdfium, "PdfDocument", lambda *a, **k: reopened.append(1) or real_open(*a, **k))
+    assert pages() == whole
+    assert len(whole) > 10 and len(reopened) >= 5
