@@ -56,11 +56,8 @@ import math
 import os
 import random
 import re
-import signal
-import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -73,6 +70,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from db import store  # noqa: E402
+from db.publish import serve_in_background, stop_in_background  # noqa: E402
 from db.search import fts_query  # noqa: E402
 from pipeline.errors import BoardPapersError  # noqa: E402
 from pipeline.version import PIPELINE_VERSION  # noqa: E402
@@ -609,47 +607,6 @@ def match_counts(path: Path, batch: list[Query]) -> dict[str, int]:
 
 # --- the server ---------------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_serve(db: Path, log_path: Path) -> tuple[subprocess.Popen, int]:
-    """``python -m pipeline.cli serve`` (which starts Datasette as its child) in
-    its own process group, so that stopping the group stops both."""
-    port = free_port()
-    with open(log_path, "wb") as log:  # a file: an unread pipe fills up and blocks the server
-        process = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--db", str(db),
-                                    "--port", str(port)], cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            status, _ = get(http.client.HTTPConnection("127.0.0.1", port, timeout=5), "/-/versions.json")
-            if status == 200:
-                return process, port
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            stop_serve(process)
-            raise SystemExit(f"the server did not start:\n{log_path.read_text(errors='replace')[-2000:]}")
-        time.sleep(0.1)
-
-
-def stop_serve(process: subprocess.Popen) -> None:
-    for signum, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(process.pid, signum)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
 def get(conn: http.client.HTTPConnection, path: str) -> tuple[int, bytes]:
     conn.request("GET", path)
     response = conn.getresponse()
@@ -807,7 +764,11 @@ def main() -> None:
     matches = match_counts(path, batch)
     warm_page_cache(path)
     print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
-    process, port = start_serve(path, path.with_name(path.name + ".serve.log"))
+    try:
+        process, base = serve_in_background(path, log_path=path.with_name(path.name + ".serve.log"), timeout=120)
+    except RuntimeError as exc:
+        raise SystemExit(str(exc)) from None
+    port = int(base.rsplit(":", 1)[1])
     try:
         database = database_name(port)
         print(f"serving at http://127.0.0.1:{port}/ (database {database!r}, immutable)")
@@ -818,7 +779,7 @@ def main() -> None:
             results[endpoint.label] = measure(port, endpoint, batch, warmup)
             print(f"  timed {endpoint.label.strip()}")
     finally:
-        stop_serve(process)
+        stop_in_background(process)
     print("load average after:  {:.2f} {:.2f} {:.2f} ({} CPUs; other work on the machine inflates the timings)"
           .format(*os.getloadavg(), os.cpu_count()))
     report(results, matches)

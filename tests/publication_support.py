@@ -3,20 +3,16 @@ session (text and PDFs), a tiny indicators table when the pipeline does not
 make one yet, and a real ``boardpapers serve`` in its own process group."""
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from conftest import REPO
+from db.publish import serve_in_background, stop_in_background
 
 _built: dict[str, Path] = {}
 
@@ -102,37 +98,14 @@ def add_indicators(db: Path) -> bool:
         conn.close()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_serve(db: Path, *options: str) -> tuple[subprocess.Popen, str]:
-    """``boardpapers serve`` (which starts Datasette as its child) in its own
-    process group, so that stopping it stops both."""
-    port = free_port()
-    log_path = db.with_name(f"{db.name}.serve-{port}.log")  # a file: an unread pipe fills up and blocks the server
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--db", str(db), "--port",
-                                    str(port), *options], cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/-/versions.json", timeout=5).read()
-            return process, base
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                stop_serve(process)
-                pytest.fail(f"boardpapers serve did not start: {log_path.read_text(errors='replace')[-2000:]}")
-            time.sleep(0.1)
+    """``boardpapers serve`` on a free port (see db.publish.serve_in_background);
+    its log is ``<db>.serve-<port>.log``. Fails the test if it does not start."""
+    try:
+        return serve_in_background(db, *options)
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 def stop_serve(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
-    process.wait(timeout=10)
+    stop_in_background(process)

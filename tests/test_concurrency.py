@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import inspect
 import json
-import os
 import signal
 import sqlite3
 import subprocess
@@ -25,8 +24,8 @@ from pipeline import ingest as ingest_module
 from pipeline.cli import main
 from pipeline.ingest import ingest
 from pipeline.locking import ingest_lock, lock_path
+from publication_support import start_serve, stop_serve
 from test_crash_safety import ingest_command, per_document_counts, snapshot
-from test_datasette import free_port
 
 LOCK_WIRED = "ingest_lock" in inspect.getsource(ingest_module)
 
@@ -55,36 +54,6 @@ def serve_options(*wanted: str) -> list[str]:
     (``--live``: see an ingest's commits; ``--allow-sql``: let visitors run SQL)."""
     have = {opt for param in main.commands["serve"].params for opt in param.opts}
     return [option for option in wanted if option in have]
-
-
-def start_server(db: Path, *options: str) -> tuple[subprocess.Popen, str]:
-    """``boardpapers serve`` in its own process group (it starts Datasette as a
-    child, which must be stopped with it). Its log goes to a file beside the
-    database: an unread pipe fills up and blocks the server."""
-    port = free_port()
-    log = open(db.with_suffix(".serve.log"), "wb")
-    process = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--db", str(db), "--port", str(port),
-                                *options], cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    log.close()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/-/versions.json", timeout=5).read()
-            return process, base
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                stop_server(process)
-                pytest.fail(f"datasette did not start: {db.with_suffix('.serve.log').read_text()[-2000:]}")
-            time.sleep(0.1)
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
-    process.wait(timeout=10)
 
 
 def visible_counts(conn: sqlite3.Connection) -> tuple[dict[str, dict[str, int]], int]:
@@ -120,7 +89,7 @@ def served_counts(base: str) -> dict[str, int]:
 def test_readers_keep_answering_and_see_whole_documents(tmp_path, papers, reference):
     db = tmp_path / "bp.db"
     store.open_db(db).close()  # Datasette needs the tables to exist when it starts
-    server, base = start_server(db, *serve_options("--live", "--allow-sql"))
+    server, base = start_serve(db, *serve_options("--live", "--allow-sql"))
     try:
         conn = sqlite3.connect(db, isolation_level=None)
         process = subprocess.Popen(ingest_command(papers, db), cwd=REPO, stdout=subprocess.DEVNULL,
@@ -146,7 +115,7 @@ def test_readers_keep_answering_and_see_whole_documents(tmp_path, papers, refere
         conn.close()
         assert served_counts(base).pop("(no document)") == 0
     finally:
-        stop_server(server)
+        stop_serve(server)
     print(f"\n{polls} polls during the ingest; documents seen by sqlite3: {sorted(states)}, "
           f"by Datasette: {sorted(served_states)}; slowest poll {slowest:.3f} s")
     # The readers answered while documents were landing, not only before or after.

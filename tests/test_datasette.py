@@ -3,23 +3,14 @@ resolution by a word in it, and the row carries its document and page."""
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 
 import pytest
 from click.testing import CliRunner
 
 from conftest import REPO
+from publication_support import start_serve, stop_serve
 from pipeline.cli import main
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get_json(url: str):
@@ -32,23 +23,9 @@ def server(tmp_path):
     db = tmp_path / "papers.db"
     result = CliRunner().invoke(main, ["ingest", str(REPO / "corpus" / "text"), "--db", str(db)])
     assert result.exit_code == 0, result.output
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--db", str(db), "--port", str(port)],
-                               cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            get_json(f"{base}/-/versions.json")
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"datasette did not start: {process.stderr.read().decode()[-2000:]}")
-            time.sleep(0.2)
+    process, base = start_serve(db)
     yield base
-    process.terminate()
-    process.wait(timeout=10)
+    stop_serve(process)
 
 
 def test_search_finds_resolution_with_document_and_page(server):

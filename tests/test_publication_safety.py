@@ -17,7 +17,8 @@ import urllib.parse
 import pytest
 
 from pipeline.ingest import ingest
-from test_concurrency import serve_options, start_server, stop_server
+from publication_support import start_serve, stop_serve
+from test_concurrency import serve_options
 from test_crash_safety import snapshot
 
 SCRIPT = "<script>alert(1)</script>"
@@ -59,7 +60,7 @@ def database(tmp_path_factory):
 
 
 def _serve(db, *options):
-    process, base = start_server(db, *options)
+    process, base = start_serve(db, *options)
     host, port = urllib.parse.urlsplit(base).netloc.split(":")
     return process, {"db": db, "base": base, "host": host, "port": int(port), "before": snapshot(db)}
 
@@ -69,7 +70,7 @@ def served(database):
     """``boardpapers serve`` with its defaults: what gets published."""
     process, info = _serve(database)
     yield info
-    stop_server(process)
+    stop_serve(process)
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +78,7 @@ def served_sql(database):
     """The same with visitors' SQL allowed."""
     process, info = _serve(database, *serve_options("--allow-sql"))
     yield info
-    stop_server(process)
+    stop_serve(process)
 
 
 def request(served, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
