@@ -136,6 +136,7 @@ class Score:
     matched: int = 0
     missed: list = field(default_factory=list)
     extra: list = field(default_factory=list)
+    pairs: list = field(default_factory=list)  # (expected, predicted) matched, where a scorer keeps them
 
     @property
     def precision(self) -> float:
@@ -156,6 +157,7 @@ class Score:
         self.matched += other.matched
         self.missed += other.missed
         self.extra += other.extra
+        self.pairs += other.pairs
 
 
 def score(expected: list[dict], predicted: list[dict], key) -> Score:

@@ -66,18 +66,23 @@ def encrypted(path: Path) -> Path:
     return path
 
 
-def partly_scanned(path: Path) -> Path:
-    """Minutes on page 1, a scanned image on page 2."""
-    from reportlab.lib.utils import ImageReader
-    from PIL import Image
-
-    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+def _short_minutes(c) -> None:
+    """One short item of minutes with a resolution, at the top of the page."""
     c.setFont("Helvetica-Bold", 11)
     c.drawString(60, 760, "Minutes of a meeting of the Example Board held at Town Hall on Monday, 4 September 2017.")
     c.drawString(60, 730, "5. Budget.")
     c.setFont("Helvetica", 11)
     c.drawString(60, 700, "RESOLVED that the budget be approved.")
     c.drawString(60, 670, "6. Close.")
+
+
+def partly_scanned(path: Path) -> Path:
+    """Minutes on page 1, a scanned image on page 2."""
+    from reportlab.lib.utils import ImageReader
+    from PIL import Image
+
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    _short_minutes(c)
     c.showPage()
     c.drawImage(ImageReader(Image.new("RGB", (200, 100), "white")), 50, 500, width=400, height=200)
     c.showPage()
@@ -254,12 +259,7 @@ def form_fields(path: Path) -> Path:
     """Minutes with an AcroForm: a text field pre-filled with decision words, a
     checkbox and a choice list, drawn with reportlab's ``acroForm``."""
     c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
-    c.setFont("Helvetica-Bold", 11)
-    c.drawString(60, 760, "Minutes of a meeting of the Example Board held at Town Hall on Monday, 4 September 2017.")
-    c.drawString(60, 730, "5. Budget.")
-    c.setFont("Helvetica", 11)
-    c.drawString(60, 700, "RESOLVED that the budget be approved.")
-    c.drawString(60, 670, "6. Close.")
+    _short_minutes(c)
     form = c.acroForm
     form.textfield(name="decision", value="RESOLVED that the form field be read", x=60, y=560, width=400,
                    height=20)

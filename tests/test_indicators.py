@@ -20,13 +20,13 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from conftest import FIXTURES, REPO, SHARED_REAL
 from extractors.indicators import direction_from_glyphs, extract_indicators, parse_number
+from pipeline.evaluate import Score
 from pipeline.ingest import extract
 from pipeline.reader import read_document
 from schemas.indicators import Indicator
@@ -53,37 +53,6 @@ def same_sentence(a: str | None, b: str | None) -> bool:
     if not words_a or not words_b:
         return False
     return len(words_a & words_b) / min(len(words_a), len(words_b)) >= 0.7
-
-
-@dataclass
-class Score:
-    expected: int = 0
-    predicted: int = 0
-    matched: int = 0
-    missed: list = field(default_factory=list)
-    extra: list = field(default_factory=list)
-    pairs: list = field(default_factory=list)
-
-    @property
-    def precision(self) -> float:
-        return self.matched / self.predicted if self.predicted else float(not self.expected)
-
-    @property
-    def recall(self) -> float:
-        return self.matched / self.expected if self.expected else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def add(self, other: "Score") -> None:
-        self.expected += other.expected
-        self.predicted += other.predicted
-        self.matched += other.matched
-        self.missed += other.missed
-        self.extra += other.extra
-        self.pairs += other.pairs
 
 
 def score_tables(expected: list[dict], predicted: list[dict]) -> Score:
