@@ -1460,37 +1460,33 @@ def _word_chars(chars: list[tuple], run_key, x_tolerance: float, y_tolerance: fl
             lines = [run] if len({ch[2] for ch in run}) == 1 else _cluster(run, _TOP, y_tolerance)
             for line in lines:
                 line.sort(key=_X0)
-                word: list[tuple] = []
-                for ch in line:
-                    if ch[0] == " ":
-                        if word:
-                            yield word, key
-                            word = []
-                    elif word and (ch[1] < word[-1][1] or ch[1] > word[-1][3] + x_tolerance
-                                   or abs(ch[2] - word[-1][2]) > y_tolerance):
-                        yield word, key
-                        word = [ch]
-                    else:
-                        word.append(ch)
-                if word:
-                    yield word, key
+                yield from _line_words(line, key, 1, 3, 2, x_tolerance, y_tolerance)
         else:  # rotated: top to bottom, the tolerances' axes swapped
             for line in _cluster(run, _X0, x_tolerance):
                 line.sort(key=_TOP_BOTTOM)
+                yield from _line_words(line, key, 2, 4, 1, y_tolerance, x_tolerance)
+
+
+def _line_words(line: list[tuple], key, start: int, end: int, across: int, along_tolerance: float,
+                across_tolerance: float):
+    """One sorted line's characters cut into words at spaces, at a step back,
+    at a gap wider than ``along_tolerance`` and at a jump across the line
+    wider than ``across_tolerance``; ``start``, ``end`` and ``across`` index
+    the character's coordinates along and across the text."""
+    word: list[tuple] = []
+    for ch in line:
+        if ch[0] == " ":
+            if word:
+                yield word, key
                 word = []
-                for ch in line:
-                    if ch[0] == " ":
-                        if word:
-                            yield word, key
-                            word = []
-                    elif word and (ch[2] < word[-1][2] or ch[2] > word[-1][4] + y_tolerance
-                                   or abs(ch[1] - word[-1][1]) > x_tolerance):
-                        yield word, key
-                        word = [ch]
-                    else:
-                        word.append(ch)
-                if word:
-                    yield word, key
+        elif word and (ch[start] < word[-1][start] or ch[start] > word[-1][end] + along_tolerance
+                       or abs(ch[across] - word[-1][across]) > across_tolerance):
+            yield word, key
+            word = [ch]
+        else:
+            word.append(ch)
+    if word:
+        yield word, key
 
 
 def _cluster(items: list, value, tolerance: float) -> list[list]:
