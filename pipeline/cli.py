@@ -44,14 +44,24 @@ def ingest(paths, db_path, max_pages, max_bytes, progress, reader, workers) -> N
     """
     from tqdm import tqdm
 
-    from pipeline.ingest import default_workers, find_input_files, ingest as run_ingest
+    from pipeline.ingest import default_workers, display_name, find_input_files, ingest as run_ingest
 
     files = find_input_files(paths)
     show = sys.stderr.isatty() if progress is None else progress
-    bar = tqdm(total=len(files), unit="file", disable=not show or len(files) < 2, file=sys.stderr)
+    # Progress in bytes: files are read largest first, so a count of files
+    # would crawl and then race, and its estimate of the time left with it.
+    sizes: dict[str, int] = {}
+    for path in files:
+        try:
+            sizes[display_name(path)] = path.stat().st_size
+        except OSError:
+            sizes[display_name(path)] = 0
+    bar = tqdm(total=sum(sizes.values()), unit="B", unit_scale=True, disable=not show or len(files) < 2,
+               file=sys.stderr)
     try:
         report = run_ingest(files, db_path, max_pages=max_pages, max_bytes=max_bytes, reader=reader,
-                            workers=workers or default_workers(), on_file=lambda outcome: bar.update(1),
+                            workers=workers or default_workers(),
+                            on_file=lambda outcome: bar.update(sizes.get(outcome.path, 0)),
                             on_wait=lambda message: click.echo(message, err=True))
     except BoardPapersError as exc:
         raise click.ClickException(str(exc)) from None

@@ -115,3 +115,21 @@ def test_every_command_is_documented_in_the_readme():
         commands += [f"{name} {s}" for s in sub]
     for command in commands:
         assert f"boardpapers {command}" in readme, command
+
+
+def test_progress_bar_counts_bytes_and_reaches_the_end(tmp_path):
+    """Files are read largest first, so the bar counts bytes (a steady rate
+    and an honest time left), and ends at the total size of the files."""
+    import subprocess
+    import sys
+
+    papers = sorted((REPO / "corpus" / "text").glob("*.txt"))[:3]
+    total = sum(p.stat().st_size for p in papers)
+    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "ingest", *map(str, papers), "--db",
+                             str(tmp_path / "bp.db"), "--progress", "--workers", "1"],
+                            cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    last = result.stderr.replace("\r", "\n").strip().splitlines()[-1]
+    assert "100%" in last and "B/s" in last, last
+    done, whole = re.search(r"\|\s*([\d.]+k?)/([\d.]+k?)", last).group(1, 2)
+    assert done == whole and abs(float(whole.rstrip("k")) * (1000 if whole.endswith("k") else 1) - total) <= 0.05 * total
