@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import spacy
+from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.pipeline import Sentencizer
@@ -1308,11 +1309,11 @@ class _Tokens:
     same tokens many times, and each ``doc[k]`` builds a new ``Token``."""
 
     def __init__(self, doc: Doc):
-        self.texts: list[str] = []
-        self.lowers: list[str] = []
-        for token in doc:
-            self.texts.append(token.text)
-            self.lowers.append(token.lower_)
+        # from the doc's attribute array: no Token object made per token
+        strings = doc.vocab.strings
+        orth, lower = doc.to_array([ORTH, LOWER]).T.tolist() if len(doc) else ([], [])
+        self.texts: list[str] = [strings[h] for h in orth]
+        self.lowers: list[str] = [strings[h] for h in lower]
         # tokens written as numbers: the only ones ``_bare_quantity`` reads
         self.numbers = [k for k, text in enumerate(self.texts) if _NUMBER.match(text)]
 
@@ -1782,8 +1783,12 @@ class _Paragraph:
 
 def _clean_prose(text: str) -> str:
     text = _PUA.sub("", text.replace("\t", " ")).replace("**", "")
-    text = re.sub(r"(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)", "", text)
+    if "*" in text:  # the pattern costs a scan of every line
+        text = _EMPHASIS_STAR.sub("", text)
     return normalise_space(text)
+
+
+_EMPHASIS_STAR = re.compile(r"(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)")
 
 
 def _paragraphs(lines: list[Line], used: set[int]) -> list[_Paragraph]:
