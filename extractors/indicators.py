@@ -36,14 +36,13 @@ import spacy
 from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from extractors import indicator_patterns as P
 from extractors.actions import header_columns, rag_from_fill
 from extractors.matching import WindowedMatchers
-from extractors.nlp import blank_nlp
+from extractors.nlp import blank_nlp, split_sentences
 from extractors.textutil import find_date, normalise_space, smart_title
 from schemas.indicators import Indicator, indicator_id
 from schemas.parsed import Line, Page, ParsedDocument, Table
@@ -1158,7 +1157,7 @@ def _statistics_pipes():
     ``extractors.nlp.blank_nlp``: the same docs, one English pipeline fewer
     to build per process."""
     nlp = blank_nlp()
-    return nlp.make_doc, Sentencizer(), make_indicator_statistics(nlp, "indicator_statistics")
+    return nlp.make_doc, split_sentences, make_indicator_statistics(nlp, "indicator_statistics")
 
 
 def _statistics_docs(texts):

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
 import spacy
+from spacy.attrs import IS_PUNCT, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher
+from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc, Span
 
 from extractors import patterns
@@ -42,6 +45,34 @@ def make_decision_kinds(nlp: Language, name: str):
         return doc
 
     return annotate
+
+
+_PUNCT_CHARS = frozenset(Sentencizer.default_punct_chars)
+
+
+def split_sentences(doc: Doc) -> Doc:
+    """spaCy's ``Sentencizer`` (default punctuation) on a fresh doc, from the
+    doc's attribute arrays: the same sentence starts without a ``Token``
+    object per token (a sentence starts after a run of sentence-ending
+    punctuation, at the first token that is not punctuation)."""
+    count = len(doc)
+    if not count:
+        return doc
+    strings = doc.vocab.strings
+    orth, is_punct = doc.to_array([ORTH, IS_PUNCT]).T.tolist()
+    starts = [-1] * count
+    starts[0] = 1
+    start, seen_period = 0, False
+    for i in range(count):
+        ends_sentence = strings[orth[i]] in _PUNCT_CHARS
+        if seen_period and not is_punct[i] and not ends_sentence:
+            starts[start] = 1
+            start, seen_period = i, False
+        elif ends_sentence:
+            seen_period = True
+    starts[start] = 1
+    doc.from_array([SENT_START], np.array(starts, dtype=np.int64).astype(np.uint64).reshape(count, 1))
+    return doc
 
 
 @lru_cache(maxsize=1)
