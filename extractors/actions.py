@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from extractors.textutil import (
     find_date, join_lines, normalise_space, parse_numeric_date, smart_title,
 )
-from schemas.parsed import Line, ParsedDocument, Table
+from schemas.parsed import Line, ParsedDocument
 from schemas.records import ActionUpdate, Meeting, Record, Resolution, record_id
 
 FIELDS = ["number", "date_raised", "action", "responsible", "due", "comments", "status"]

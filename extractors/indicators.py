@@ -35,7 +35,6 @@ from functools import lru_cache
 import spacy
 from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -1107,13 +1106,6 @@ def series_key(name: str, unit: str | None) -> str:
 
 
 # --- prose: statistics in sentences -----------------------------------------------------
-
-def _matcher(vocab, families) -> Matcher:
-    matcher = Matcher(vocab)
-    for label, pattern in families:
-        matcher.add(label, [pattern])
-    return matcher
-
 
 @Language.factory("indicator_statistics")
 def make_indicator_statistics(nlp: Language, name: str):

@@ -26,7 +26,7 @@ from pipeline.locking import close_inherited_locks, ingest_lock
 from pipeline.reader import SUPPORTED_SUFFIXES, file_sha256, read_document
 from pipeline.version import PIPELINE_VERSION
 from schemas.parsed import ParsedDocument
-from schemas.records import DocumentRecord, Extraction, Meeting, PageText, Record, record_id
+from schemas.records import DocumentRecord, Extraction, Meeting, PageText, record_id
 
 
 @dataclass

@@ -8,7 +8,6 @@ import re
 import shutil
 import sqlite3
 
-import pytest
 from click.testing import CliRunner
 
 from conftest import FIXTURES, REPO
