@@ -94,10 +94,7 @@ def serve(db_path, host, port, allow_sql, live) -> None:
     path = Path(db_path)
     if not path.is_file():
         raise click.ClickException(f"{db_path}: no database here (run `boardpapers ingest PATH...` first)")
-    if _derived_stale(path):
-        click.echo(f"warning: the last ingest into {db_path} stopped before linking people, actions and agenda "
-                   "items across documents; run the ingest again (unchanged files are skipped) to finish it",
-                   err=True)
+    _warn_if_stale(path)
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False, encoding="utf-8") as handle:
         yaml.safe_dump(datasette_metadata(path), handle, allow_unicode=True)
     command = serve_command(path, handle.name, host=host, port=port, allow_sql=allow_sql, live=live)
@@ -160,6 +157,7 @@ def export_actions_command(db_path, body, status, open_only, responsible, since,
     """
     from pipeline.export import export_actions
 
+    _warn_if_stale(Path(db_path))
     try:
         text = export_actions(db_path, fmt, body=body, status=status, open_only=open_only,
                               responsible=responsible, since=since, history=history)
@@ -193,6 +191,15 @@ def eval_command(no_real, verbose, min_f1) -> None:
             for group, table, f1 in low:
                 click.echo(f"below target: {group} {table} F1 {f1:.3f} < {min_f1}", err=True)
             sys.exit(1)
+
+
+def _warn_if_stale(path: Path) -> None:
+    """On standard error: an ingest into ``path`` stopped before rebuilding
+    what is derived from all documents (actions among it)."""
+    if _derived_stale(path):
+        click.echo(f"warning: the last ingest into {path} stopped before linking people, actions and agenda "
+                   "items across documents; run the ingest again (unchanged files are skipped) to finish it",
+                   err=True)
 
 
 def _derived_stale(path: Path) -> bool:

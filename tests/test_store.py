@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -147,6 +149,10 @@ def test_interrupted_run_leaves_derived_tables_to_the_next_run(tmp_path):
     stop_serve(server)
     log = stopped.with_name(f"{stopped.name}.serve-{base.rsplit(':', 1)[1]}.log").read_text()
     assert "warning: the last ingest" in log and "run the ingest again" in log
+    exported = subprocess.run([sys.executable, "-m", "pipeline.cli", "export", "actions", "--db", str(stopped)],
+                              cwd=FIXTURES.parent.parent, capture_output=True, text=True, timeout=120)
+    assert exported.returncode == 0 and exported.stdout.startswith("id,")  # the CSV stays clean
+    assert "warning: the last ingest" in exported.stderr
     report = ingest(stored[:1], stopped)  # nothing new: the rebuild is still done
     assert [f.status for f in report.files] == ["unchanged"]
     db = store.open_db(stopped)
@@ -156,6 +162,9 @@ def test_interrupted_run_leaves_derived_tables_to_the_next_run(tmp_path):
         db.close()
     ingest(papers, stopped)
     assert snapshot(stopped) == snapshot(whole)
+    exported = subprocess.run([sys.executable, "-m", "pipeline.cli", "export", "actions", "--db", str(stopped)],
+                              cwd=FIXTURES.parent.parent, capture_output=True, text=True, timeout=120)
+    assert exported.returncode == 0 and "warning" not in exported.stderr
     db = store.open_db(stopped)
     try:
         assert not store.derived_stale(db)
