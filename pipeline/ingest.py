@@ -12,11 +12,11 @@ import functools
 import multiprocessing
 import os
 import re
-from stat import S_ISREG
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 
 from db import store
 from extractors import run_extractors
