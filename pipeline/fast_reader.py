@@ -1777,32 +1777,9 @@ def _cluster_ids(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 def _cell_text(indexes: list[int], text: str, x0s: list, tops: list, x1s: list, bottoms: list,
                upright: list) -> str:
-    """``_extract_text`` for the characters at ``indexes`` (in content order)."""
-    if not all([upright[k] for k in indexes]):
-        return _extract_text([(text[k], x0s[k], tops[k], x1s[k], bottoms[k], (upright[k],)) for k in indexes])
-    # All upright (a cell's usual text): _word_chars' upright case, inline.
-    one_top = len({tops[k] for k in indexes}) == 1
-    words = []
-    for line in ([indexes] if one_top else _cluster(indexes, tops.__getitem__, 3.0)):
-        word: list[int] = []
-        for k in sorted(line, key=x0s.__getitem__):
-            if text[k] == " ":
-                if word:
-                    words.append(word)
-                    word = []
-            elif word and (x0s[k] < x0s[word[-1]] or x0s[k] > x1s[word[-1]] + 3.0
-                           or abs(tops[k] - tops[word[-1]]) > 3.0):
-                words.append(word)
-                word = [k]
-            else:
-                word.append(k)
-        if word:
-            words.append(word)
-    if one_top:  # one line of words
-        return " ".join(["".join([text[k] for k in word]).translate(_LIGATURES) for word in words])
-    words = [("".join([text[k] for k in word]).translate(_LIGATURES), min([tops[k] for k in word]))
-             for word in words]
-    return "\n".join(" ".join(text for text, _ in line) for line in _cluster(words, _SECOND, 3.0))
+    """``_extract_text`` for the characters at ``indexes`` (in content order);
+    most cells go through ``_cell_texts`` instead."""
+    return _extract_text([(text[k], x0s[k], tops[k], x1s[k], bottoms[k], (upright[k],)) for k in indexes])
 
 
 def _extract_text(chars: list[tuple]) -> str:
