@@ -64,7 +64,6 @@ import pypdfium2.raw as pdfium_c
 from pdfplumber.container import Container
 from pdfplumber.table import Row
 from pdfplumber.table import Table as PlumberTable
-from pdfplumber.table import TableFinder, TableSettings
 
 from pipeline.errors import CorruptFileError, EmptyFileError, TooLargeError
 from pipeline.reader import _base_font, _group_lines, _mark_paragraph_breaks, _pdf_error, _reason
@@ -1521,7 +1520,6 @@ class _TablePage(Container):
         self._objects = _shapes(paths, placer, doctop, number)
         self._columns: tuple | None = None
         self._edge_tuples: tuple | None = None
-        self._edge_kinds: tuple | None = None
         self._arrays: tuple | None = None
 
     def char_columns(self) -> tuple:
@@ -1555,32 +1553,17 @@ class _TablePage(Container):
     def find_tables(self, table_settings=None) -> list[_Table]:
         """pdfplumber's ``page.find_tables``, for the settings
         ``pipeline.tables`` uses (the defaults, or those and explicit
-        horizontal lines), on this page's edges as tuples; other settings go
-        to pdfplumber's TableFinder."""
-        explicit: list = []
-        if table_settings:
-            if set(table_settings) != {"explicit_horizontal_lines"} or any(
-                    isinstance(desc, dict) for desc in table_settings["explicit_horizontal_lines"]):
-                finder = TableFinder(self, TableSettings.resolve(table_settings))
-                return [_Table(self, table.cells) for table in finder.tables]
-            explicit = table_settings["explicit_horizontal_lines"]
+        horizontal lines given as positions), on this page's edges as tuples."""
+        explicit = (table_settings or {}).get("explicit_horizontal_lines", [])
+        if set(table_settings or {}) - {"explicit_horizontal_lines"} or not all(
+                isinstance(desc, (int, float)) for desc in explicit):
+            raise ValueError(f"table settings this reader does not implement: {table_settings!r}")
         x0, _, x1, _ = self.bbox
         verticals, horizontals = self.edge_tuples()
         # TableFinder's edge_min_length_prefilter: 1 pt.
         verticals = [e for e in verticals if e[5] >= 1]
         horizontals = [e for e in horizontals if e[4] >= 1] + [(x0, desc, x1, desc, x1 - x0, None) for desc in explicit]
         return [_Table(self, cells) for cells in _find_tables(verticals, horizontals)]
-
-    @property
-    def edges(self) -> list[dict]:
-        """pdfplumber's page.edges (for pdfplumber's TableFinder, which
-        reads no more than these keys), less the slanted pieces of curves,
-        which every user of edges drops (charts have thousands of them)."""
-        verticals, horizontals = self.edge_tuples()
-        return [{"orientation": "h", "x0": e[0], "top": e[1], "x1": e[2], "bottom": e[3], "width": e[4],
-                 "height": e[5], "object_type": kind} for e, kind in zip(horizontals, self._edge_kinds[1])] + \
-               [{"orientation": "v", "x0": e[0], "top": e[1], "x1": e[2], "bottom": e[3], "width": e[4],
-                 "height": e[5], "object_type": kind} for e, kind in zip(verticals, self._edge_kinds[0])]
 
     def edge_tuples(self) -> tuple[list[tuple], list[tuple]]:
         """The vertical and the horizontal edges of pdfplumber's page.edges
@@ -1589,37 +1572,28 @@ class _TablePage(Container):
         if self._edge_tuples is None:
             verticals: list[tuple] = []
             horizontals: list[tuple] = []
-            v_kinds: list[str] = []
-            h_kinds: list[str] = []
             for e in self.lines:  # pdfplumber.utils.line_to_edge
                 edge = (e["x0"], e["top"], e["x1"], e["bottom"], e["width"], e["height"])
                 if e["top"] == e["bottom"]:
                     horizontals.append(edge)
-                    h_kinds.append("line")
                 else:
                     verticals.append(edge)
-                    v_kinds.append("line")
             for r in self.rects:  # pdfplumber.utils.rect_to_edges: top, bottom, left, right
                 x0, top, x1, bottom, width, height = r["x0"], r["top"], r["x1"], r["bottom"], r["width"], r["height"]
                 horizontals.append((x0, top, x1, top, width, 0))
                 horizontals.append((x0, top + height, x1, bottom, width, 0))
                 verticals.append((x0, top, x0, bottom, 0, height))
                 verticals.append((x1, top, x1, bottom, 0, height))
-                h_kinds += ("rect_edge", "rect_edge")
-                v_kinds += ("rect_edge", "rect_edge")
             for curve in self.curves:  # pdfplumber.utils.curve_to_edges, the straight pieces
                 pts = curve["pts"]
                 for p0, p1 in zip(pts, pts[1:]):
                     if p0[0] == p1[0]:
                         verticals.append((min(p0[0], p1[0]), min(p0[1], p1[1]), max(p0[0], p1[0]),
                                           max(p0[1], p1[1]), abs(p0[0] - p1[0]), abs(p0[1] - p1[1])))
-                        v_kinds.append("curve_edge")
                     elif p0[1] == p1[1]:
                         horizontals.append((min(p0[0], p1[0]), min(p0[1], p1[1]), max(p0[0], p1[0]),
                                             max(p0[1], p1[1]), abs(p0[0] - p1[0]), abs(p0[1] - p1[1])))
-                        h_kinds.append("curve_edge")
             self._edge_tuples = verticals, horizontals
-            self._edge_kinds = v_kinds, h_kinds
         return self._edge_tuples
 
 

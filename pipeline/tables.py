@@ -54,13 +54,9 @@ class _Fills:
             if not (np.isnan(areas).any() or np.isinf(areas).any()):  # else min() below, which has its own ways
                 self.arrays = (x0s, x1s, tops, bottoms, areas)
 
-    def at(self, x: float, y: float) -> str | None:
-        """The colour of the smallest filled rectangle under a point (a cell's
-        shading sits on top of the table's background)."""
-        return self.all_at([(x, y)])[0]
-
     def all_at(self, points: list[tuple[float, float]]) -> list[str | None]:
-        """``at`` for each point."""
+        """For each point, the colour of the smallest filled rectangle under
+        it (a cell's shading sits on top of the table's background)."""
         if self.arrays is not None:
             import numpy as np
 
