@@ -1873,22 +1873,8 @@ def _snap(edges: list[tuple], at: int) -> list[tuple]:
     """pdfplumber.utils.snap_objects: edges whose ``at`` (x0 of a vertical,
     top of a horizontal) chain within the tolerance move to their average;
     in cluster order, then their own."""
-    if not edges:
-        return []
-    cluster_of: dict[float, int] = {}
-    number = 0
-    values = sorted({e[at] for e in edges})
-    last = values[0]
-    for value in values:
-        if value > last + _SNAP:
-            number += 1
-        cluster_of[value] = number
-        last = value
-    clusters: list[list[tuple]] = [[] for _ in range(number + 1)]
-    for e in edges:
-        clusters[cluster_of[e[at]]].append(e)
     snapped = []
-    for cluster in clusters:
+    for cluster in _cluster(edges, operator.itemgetter(at), _SNAP):
         average = sum([e[at] for e in cluster]) / len(cluster)
         for e in cluster:
             shift = average - e[at]
