@@ -1032,9 +1032,7 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: dict[int, _Font], objects: _
     seen: set[int] = set()
     if m:
         # Where a text object starts, and where a baseline starts.
-        new_object = np.empty(m, dtype=bool)
-        new_object[0] = True
-        np.not_equal(handles[1:], handles[:-1], out=new_object[1:])
+        new_object = _changes(handles)
         new_line = new_object.copy()
         new_line[1:] |= ys[1:] != ys[:-1]
         object_starts = np.flatnonzero(new_object).tolist()
@@ -1285,39 +1283,23 @@ def _words(text: _Text) -> list[Word]:
     key_of = np.array([canonical.setdefault(key, len(canonical)) for key in text.keys], dtype=np.int64)[key_ids]
     run_keys = list(canonical)
     upright = np.array([bool(key[0]) for key in run_keys], dtype=bool)[key_of]
-    new_run = np.empty(count, dtype=bool)
-    new_run[0] = True
-    np.not_equal(key_of[1:], key_of[:-1], out=new_run[1:])
-    run = np.cumsum(new_run)
+    run = np.cumsum(_changes(key_of))
     # Lines: a run's pieces clustered by top (_cluster); a rotated run is one
     # line, read a character at a time. Line numbers follow runs, then tops.
-    cluster_top = np.where(upright, top, 0.0)
-    by_top = np.lexsort((cluster_top, run))
-    sorted_run, sorted_top = run[by_top], cluster_top[by_top]
-    distinct = np.empty(count, dtype=bool)
-    distinct[0] = True
-    distinct[1:] = (sorted_run[1:] != sorted_run[:-1]) | (sorted_top[1:] != sorted_top[:-1])
-    at = np.flatnonzero(distinct)
-    d_run, d_top = sorted_run[at], sorted_top[at]
-    new_line = np.empty(len(at), dtype=bool)
-    new_line[0] = True
-    new_line[1:] = (d_run[1:] != d_run[:-1]) | (d_top[1:] > d_top[:-1] + Y_TOLERANCE)
-    line = np.empty(count, dtype=np.int64)
-    line[by_top] = (np.cumsum(new_line) - 1)[np.cumsum(distinct) - 1]
+    line = _cluster_ids(run, np.where(upright, top, 0.0), Y_TOLERANCE)
     # Each line's pieces along it (stable), and the lines to read a
     # character at a time: rotated, or with pieces that interleave.
     along = np.lexsort((np.arange(count), x0, line))
     s_line, s_x0, s_space = line[along], x0[along], space[along]
-    same_line = np.empty(count, dtype=bool)
-    same_line[0] = False
-    np.equal(s_line[1:], s_line[:-1], out=same_line[1:])
+    new_line = _changes(s_line)
+    same_line = ~new_line
     slow = np.zeros(int(line.max()) + 1, dtype=bool)
     slow[line[~upright]] = True
     slow[s_line[1:][same_line[1:] & (s_x0[1:] <= last_x0[along][:-1])]] = True
     # Words: pieces that are not spaces, cut after a space and where the
     # next piece is out of reach of the last.
     s_top = top[along]
-    starts = ~same_line
+    starts = new_line
     starts[1:] |= s_space[:-1] | (s_x0[1:] > last_x1[along][:-1] + X_TOLERANCE) | \
         (np.abs(s_top[1:] - s_top[:-1]) > Y_TOLERANCE)
     keep = ~s_space & ~slow[s_line]
@@ -1733,9 +1715,9 @@ def _changes(values: np.ndarray) -> np.ndarray:
     return starts
 
 
-def _cluster_ids(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """``_cluster`` within each group at once (tolerance 3): each item's
-    cluster number, numbered by group, then value."""
+def _cluster_ids(groups: np.ndarray, values: np.ndarray, tolerance: float = 3.0) -> np.ndarray:
+    """``_cluster`` within each group at once: each item's cluster number,
+    numbered by group, then value."""
     by_value = np.lexsort((values, groups))
     g, x = groups[by_value], values[by_value]
     distinct = _changes(g)
@@ -1743,7 +1725,7 @@ def _cluster_ids(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
     at = np.flatnonzero(distinct)
     dg, dx = g[at], x[at]
     new = _changes(dg)
-    new[1:] |= dx[1:] > dx[:-1] + 3.0
+    new[1:] |= dx[1:] > dx[:-1] + tolerance
     ids = np.empty(len(values), dtype=np.int64)
     ids[by_value] = (np.cumsum(new) - 1)[np.cumsum(distinct) - 1]
     return ids
