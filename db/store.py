@@ -115,8 +115,8 @@ FOREIGN_KEYS = {
 }
 
 
-# Foreign key columns already first in a wider index.
-_LEADING_INDEXES = {("pages", "document_id"), ("action_updates", "action_id")}
+# Indexes on several columns (each also serves lookups on its first column).
+COMPOSITE_INDEXES = [("pages", ["document_id", "page"]), ("action_updates", ["action_id", "log_date"])]
 
 
 def creation_order() -> list[str]:
@@ -181,14 +181,15 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 missing = {c: t for c, t in columns.items() if c not in present}
                 for column, kind in missing.items():
                     table.add_column(column, kind)
-        db["pages"].create_index(["document_id", "page"], if_not_exists=True)
-        db["action_updates"].create_index(["action_id", "log_date"], if_not_exists=True)
+        for name, columns in COMPOSITE_INDEXES:
+            db[name].create_index(columns, if_not_exists=True)
         # Every foreign key column is indexed: a document's rows are found by
         # document_id when it is replaced or counted, a row page counts the
         # rows pointing at it ("links from other tables"), never by a scan.
+        leading = {(name, columns[0]) for name, columns in COMPOSITE_INDEXES}
         for name, keys in FOREIGN_KEYS.items():
             for column, _, _ in keys:
-                if (name, column) not in _LEADING_INDEXES:
+                if (name, column) not in leading:
                     db[name].create_index([column], if_not_exists=True)
         db["documents"].create_index(["path"], if_not_exists=True)
         # Newest first: search walks these for common words (db/search.py), table pages sort by them.

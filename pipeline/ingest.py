@@ -91,14 +91,17 @@ def find_input_files(paths: Iterable[str | Path]) -> list[Path]:
     return found
 
 
-def extract(doc: ParsedDocument, version: str = PIPELINE_VERSION) -> Extraction:
-    """Run every extractor over a parsed document and describe the document."""
+def extract(doc: ParsedDocument, version: str = PIPELINE_VERSION, *,
+            stat: os.stat_result | None = None) -> Extraction:
+    """Run every extractor over a parsed document and describe the document.
+    ``stat`` is the file's as it was when hashed (else it is looked up now)."""
     records = run_extractors(doc, version)
     records.extend(PageText(id=record_id(doc.id, "page", page.number), document_id=doc.id, page=page.number,
                             text=page.text, width=page.width or None, height=page.height or None)
                    for page in doc.pages)
     meetings = [r for r in records if isinstance(r, Meeting) and r.known_from != "report"]
-    stat = Path(doc.path).stat() if Path(doc.path).exists() else None
+    if stat is None and Path(doc.path).exists():
+        stat = Path(doc.path).stat()
     kind = _document_kind(doc, meetings)
     body, meeting_date = _document_meeting(doc, meetings, kind)
     document = DocumentRecord(
@@ -190,7 +193,6 @@ def ingest(
             done: list[FileOutcome | None] = [None] * len(files)
             for index, outcome in zip(order, outcomes):
                 done[index] = outcome
-                report.files.append(outcome)
                 if on_file:
                     on_file(outcome)
             report.files = [outcome for outcome in done if outcome is not None]
@@ -222,6 +224,7 @@ class _Job:
     shown: str
     doc_id: str
     resolved: str
+    stat: os.stat_result  # when it was hashed: the size and time stored with it
 
 
 def _ingest_parallel(db, files: list[Path], workers: int, options: dict) -> Iterator[FileOutcome]:
@@ -382,10 +385,9 @@ def check_file(db, path: Path, *, max_bytes: int | None = None) -> _Job | FileOu
             pages, counts = held
             return FileOutcome(path=shown, status="unchanged", pages=pages,
                                unchanged={k: v for k, v in counts.items() if v})
-        return _Job(path=path, shown=shown, doc_id=doc_id, resolved=resolved)
+        return _Job(path=path, shown=shown, doc_id=doc_id, resolved=resolved, stat=stat)
     except BoardPapersError as exc:
-        exc.path = shown  # the escaped name: one line, whatever the file is called
-        return FileOutcome(path=shown, status="failed", error=str(exc))
+        return _failed(shown, exc, "read")
     except (OSError, ValueError) as exc:
         return FileOutcome(path=shown, status="failed", error=f"{shown}: could not be read ({type(exc).__name__}: {exc})")
 
@@ -397,7 +399,7 @@ def parse_file(job: _Job, *, max_pages: int | None = None, max_bytes: int | None
         doc = read_document(job.path, max_pages=max_pages, max_bytes=max_bytes, doc_id=job.doc_id, reader=reader)
         doc.path = job.resolved
         doc.filename = storable(doc.filename)
-        return extract(doc)
+        return extract(doc, stat=job.stat)
     except _FILE_ERRORS as exc:
         return _failed(job.shown, exc, "ingested")
 
