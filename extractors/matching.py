@@ -29,8 +29,8 @@ The matches are the ones ``Matcher(doc)`` finds, in the same order, as
 Patterns with no anchor, or whose extent around every anchor is unbounded,
 make the matcher fall back to running over the whole document.
 
-``WindowedMatchers`` runs several such matchers over the same documents,
-finding all their windows in one pass over the tokens. ``text_prefilter``
+``WindowedMatchers`` runs several such matchers over the same documents (it
+is the entry point), finding all their windows in one pass over the tokens. ``text_prefilter``
 is the same idea on raw text, for a matcher only ever run on short texts: a
 test, derived from the patterns, that is true of every text in which they
 can match, so the tokenizer and matcher can be skipped for the rest.
@@ -53,7 +53,7 @@ _INSTANCES: weakref.WeakSet = weakref.WeakSet()
 
 
 def clear_memos() -> None:
-    """Forget what every ``WindowedMatcher`` learnt about token strings."""
+    """Forget what every ``WindowedMatchers`` learnt about token strings."""
     for matcher in list(_INSTANCES):
         matcher._memo.clear()
 
@@ -167,10 +167,10 @@ def pattern_anchor(pattern: list[dict]) -> _Anchor | None:
 class WindowedMatcher:
     """``Matcher`` over ``families`` ([(label, pattern)], each added as its own
     call to ``Matcher.add`` in order, as ``spaCy`` users usually build them),
-    run only over the windows where matches can be."""
+    run only over the windows where matches can be; ``WindowedMatchers``
+    finds the windows."""
 
     def __init__(self, vocab, families):
-        self.vocab = vocab
         self.matcher = Matcher(vocab)
         anchors = []
         for label, pattern in families:
@@ -178,9 +178,7 @@ class WindowedMatcher:
             anchors.append(pattern_anchor(pattern))
         self.whole = any(a is None for a in anchors)
         self.anchors = [a for a in anchors if a is not None]
-        self._memo: dict[int, tuple[int, int] | None] = {}
         self._index()
-        _INSTANCES.add(self)
 
     def _index(self) -> None:
         """The anchors grouped by test, each with the widest reach of the
@@ -202,49 +200,24 @@ class WindowedMatcher:
         self._orths, self._lowers = orths, lowers
         self._regexes = [(re.compile(pattern), attr == "LOWER", reach) for (pattern, attr), reach in regexes.items()]
 
-    def _reach(self, orth: int, text: str | None = None, lower: str | None = None,
-               seen: dict | None = None) -> tuple[int, int] | None:
-        """(before, after) reach of the anchors a token satisfies, or None.
-        ``seen`` caches regex results for matchers that share regexes."""
-        if text is None:
-            text = self.vocab.strings[orth]
-            lower = text.lower()
+    def _reach(self, text: str, lower: str, seen: dict) -> tuple[int, int] | None:
+        """(before, after) reach of the anchors a token (``text``, lower-cased
+        ``lower``) satisfies, or None. ``seen`` caches regex results across
+        the matchers of a ``WindowedMatchers``, which share regexes."""
         reaches = [r for r in (self._orths.get(text), self._lowers.get(lower)) if r is not None]
         for regex, on_lower, reach in self._regexes:
             key = (regex.pattern, on_lower)
-            hit = seen.get(key) if seen is not None else None
+            hit = seen.get(key)
             if hit is None:
-                hit = regex.search(lower if on_lower else text) is not None
-                if seen is not None:
-                    seen[key] = hit
+                hit = seen[key] = regex.search(lower if on_lower else text) is not None
             if hit:
                 reaches.append(reach)
         if not reaches:
             return None
         return max(r[0] for r in reaches), max(r[1] for r in reaches)
 
-    def windows(self, doc: Doc, orths: list[int] | None = None) -> list[tuple[int, int]]:
-        """Token ranges [start, end) of ``doc`` worth matching, in order.
-        ``orths``: the tokens' ORTH ids, if the caller has them already."""
-        length = len(doc)
-        if self.whole:
-            return [(0, length)] if length else []
-        if len(self._memo) > 500_000:
-            self._memo.clear()
-        memo = self._memo
-        out: list[tuple[int, int]] = []
-        if orths is None:
-            orths = doc.to_array(ORTH).tolist()
-        for i, orth in enumerate(orths):
-            reach = memo.get(orth, False)
-            if reach is False:
-                reach = memo[orth] = self._reach(orth)
-            if reach is not None:
-                _add_window(out, i, reach, length)
-        return out
-
     def run(self, doc: Doc, windows: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
-        """The matches within ``windows`` (from ``windows``), as whole-document offsets."""
+        """The matches within ``windows``, as whole-document offsets."""
         if self.whole:
             return self.matcher(doc)
         found = []
@@ -254,10 +227,6 @@ class WindowedMatcher:
             else:
                 found.extend((key, s + start, e + start) for key, s, e in self.matcher(doc[start:end]))
         return found
-
-    def __call__(self, doc: Doc, orths: list[int] | None = None) -> list[tuple[int, int, int]]:
-        """(match_id, start, end) for every match, as ``Matcher(doc)`` gives them."""
-        return self.run(doc, self.windows(doc, orths))
 
 
 def _add_window(out: list[tuple[int, int]], i: int, reach: tuple[int, int], length: int) -> None:
@@ -316,7 +285,7 @@ class WindowedMatchers:
         if all(regex is not None and regex.search(lower if on_lower else text) is None
                for on_lower, regex in self._any_regex.items()):
             seen = dict(self._no_regex)
-        reaches = tuple(None if m.whole else m._reach(orth, text, lower, seen) for m in self.matchers.values())
+        reaches = tuple(None if m.whole else m._reach(text, lower, seen) for m in self.matchers.values())
         return None if all(r is None for r in reaches) else reaches
 
     def __call__(self, doc: Doc) -> dict[str, list[tuple[int, int, int]]]:
