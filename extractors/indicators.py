@@ -1319,8 +1319,7 @@ _LIST_LABEL = re.compile(r"^(?:[a-h]|[ivx]{1,4})\.$|^\(?[a-h]\)$")
 _ENUMERATOR = re.compile(r"^(?:[a-z]|[ivx]+)\.?$")
 
 
-def _sentence_quantities(doc: Doc, sent: Span, tokens: _Tokens | None = None) -> list[_Quantity]:
-    tokens = tokens or _Tokens(doc)
+def _sentence_quantities(doc: Doc, sent: Span, tokens: _Tokens) -> list[_Quantity]:
     in_sentence = [span for span in doc.spans["quantities"] if span.start >= sent.start and span.end <= sent.end]
     numbers = tokens.numbers_in(sent.start, sent.end)
     if not in_sentence and not numbers:
@@ -1395,12 +1394,11 @@ def _sentence_quantities(doc: Doc, sent: Span, tokens: _Tokens | None = None) ->
     return unique
 
 
-def _decided_clauses(doc: Doc, sent: Span, tokens: _Tokens | None = None) -> set[int]:
+def _decided_clauses(doc: Doc, sent: Span, tokens: _Tokens) -> set[int]:
     """Tokens of clauses that decide, propose or plan rather than report:
     a clause opened by a decision verb ("Approve…", "Approved a rounded 22%
     increase", "Reduce the £12m reserve"), and whatever follows "will" or
     "shall" in its clause."""
-    tokens = tokens or _Tokens(doc)
     texts, lowers = tokens.texts, tokens.lowers
     decided: set[int] = set()
     start = sent.start

@@ -8,7 +8,6 @@ the file and says what to do.
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import logging
 import operator
@@ -221,8 +220,6 @@ def _group_lines(words: list[Word], page_number: int) -> list[Line]:
 
 _TOP_X0 = operator.attrgetter("top", "x0")
 _X0 = operator.attrgetter("x0")
-# is_bold_font by font name: a page has a handful of fonts and many words.
-_is_bold = functools.lru_cache(maxsize=1024)(is_bold_font)
 
 
 def _make_line(words: list[Word], page_number: int) -> Line:
@@ -260,12 +257,12 @@ def _make_line(words: list[Word], page_number: int) -> Line:
         fontname = word.fontname
         weights[fontname] = weights.get(fontname, 0) + len(text)
     fontname = max(weights, key=weights.get)
-    bold_chars = sum([weight for name, weight in weights.items() if _is_bold(name)])
+    bold_chars = sum([weight for name, weight in weights.items() if is_bold_font(name)])
     total_chars = sum(weights.values()) or 1
     return Line(
         text="".join(parts), page_number=page_number, x0=x0, top=top, x1=x1, bottom=bottom,
         words=words, fontname=fontname, size=largest,
-        bold=bold_chars / total_chars >= 0.6 or (bold_chars and _is_bold(fontname)),
+        bold=bold_chars / total_chars >= 0.6 or (bold_chars and is_bold_font(fontname)),
     )
 
 

@@ -12,6 +12,7 @@ tens of thousands of words and they are never validated from outside.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 
 @dataclass(slots=True)
@@ -153,6 +154,7 @@ class ParsedDocument:
         ]
 
 
+@lru_cache(maxsize=1024)  # a document has a handful of fonts and many words
 def is_bold_font(fontname: str) -> bool:
     """PDF font names carry the weight: ``ABCDEF+Arial-BoldMT``, ``Calibri,Bold``,
     ``Helvetica-Bold``, ``SegoeUI-Semibold``, ``Arial Black``."""
