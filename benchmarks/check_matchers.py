@@ -20,12 +20,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from spacy.matcher import Matcher  # noqa: E402
 
 from extractors import indicator_patterns as P  # noqa: E402
 from extractors import nlp as decision_nlp  # noqa: E402
 from extractors import patterns as decision_patterns  # noqa: E402
-from extractors.indicators import statistics_nlp  # noqa: E402
 from extractors.matching import WindowedMatchers  # noqa: E402
 
 NUMBERS = ["1", "5", "12", "2019", "2017/18", "2015-16", "1,245", "69.5", "0.84", "100,000", "1000", "0116", "305",
@@ -75,15 +73,13 @@ def soup(rng: random.Random, pools: list[list[str]], weights: list[float], n: in
 
 
 def check_statistics(rng: random.Random, docs: int, prose: list[str]) -> int:
-    nlp = statistics_nlp()
+    nlp = decision_nlp.blank_nlp()
     families = {"quantities": P.quantity_patterns(), "not_statistics": P.not_statistic_patterns(),
                 "cues": P.comparison_patterns(), "periods": P.period_patterns()}
     windowed = WindowedMatchers(nlp.vocab, families)
     plain = {}
     for name, patterns in families.items():
-        plain[name] = Matcher(nlp.vocab)
-        for label, pattern in patterns:
-            plain[name].add(label, [pattern])
+        plain[name] = decision_nlp._matcher(nlp.vocab, patterns)
     vocab = sorted({w for patterns in families.values() for w in pattern_words(patterns)})
     bad = found = 0
     for _ in range(docs):
@@ -106,7 +102,7 @@ def check_triggers(rng: random.Random, docs: int, prose: list[str]) -> int:
     lead = ["The", "Policy", "Board", "It", "was", "UPON", "MOTION", "1.", "(a)", "that", ":", "Members", "x", "3"]
     reference = decision_nlp._match_trigger.__wrapped__  # the matcher, without pre-test or cache
     may_match = decision_nlp._trigger_prefilter()
-    nlp = decision_nlp.trigger_nlp()
+    make_doc, triggers, _ = decision_nlp._decision_pipes()
     bad = found = anywhere = 0
     for _ in range(docs):
         text = soup(rng, [vocab, lead, prose], [0.6, 0.3, 0.1], rng.randint(1, 8))
@@ -117,7 +113,7 @@ def check_triggers(rng: random.Random, docs: int, prose: list[str]) -> int:
             if bad <= 3:
                 print(f"DIFF trigger: {text!r}: {decision_nlp.match_trigger(text)} vs {expected}")
         # the pre-test must pass wherever the patterns match at all, not only at the start
-        if nlp(text[:300]).spans["triggers"]:
+        if triggers(make_doc(text[:300])).spans["triggers"]:
             anywhere += 1
             if not may_match(text[:300]):
                 bad += 1

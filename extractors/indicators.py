@@ -32,7 +32,6 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import spacy
 from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -1136,24 +1135,16 @@ def make_indicator_statistics(nlp: Language, name: str):
 
 
 @lru_cache(maxsize=1)
-def statistics_nlp() -> Language:
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("indicator_statistics")
-    return nlp
-
-
-@lru_cache(maxsize=1)
 def _statistics_pipes():
-    """``statistics_nlp``'s steps over the shared English tokenizer of
-    ``extractors.nlp.blank_nlp``: the same docs, one English pipeline fewer
-    to build per process."""
+    """(make_doc, sentencizer, ``indicator_statistics``) over the shared
+    English tokenizer of ``extractors.nlp.blank_nlp``: one English pipeline
+    fewer to build per process."""
     nlp = blank_nlp()
     return nlp.make_doc, split_sentences, make_indicator_statistics(nlp, "indicator_statistics")
 
 
 def _statistics_docs(texts):
-    """``statistics_nlp().pipe(texts)``."""
+    """``_statistics_pipes`` over each text."""
     make_doc, sentencizer, annotate = _statistics_pipes()
     for text in texts:
         yield annotate(sentencizer(make_doc(text)))

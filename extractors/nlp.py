@@ -82,25 +82,11 @@ def blank_nlp() -> Language:
 
 
 @lru_cache(maxsize=1)
-def trigger_nlp() -> Language:
-    nlp = spacy.blank("en")
-    nlp.add_pipe("decision_triggers")
-    return nlp
-
-
-@lru_cache(maxsize=1)
-def kind_nlp() -> Language:
-    nlp = spacy.blank("en")
-    nlp.add_pipe("decision_kinds")
-    return nlp
-
-
-@lru_cache(maxsize=1)
 def _decision_pipes():
-    """(make_doc, triggers, kinds): the two components over the shared English
-    tokenizer of ``blank_nlp``. The same docs and spans as ``trigger_nlp()``
-    and ``kind_nlp()`` give, without building two more English pipelines
-    (each ``spacy.blank("en")`` costs a tenth of a second per process)."""
+    """(make_doc, triggers, kinds): the ``decision_triggers`` and
+    ``decision_kinds`` components over the shared English tokenizer of
+    ``blank_nlp``, without building an English pipeline for each (each
+    ``spacy.blank("en")`` costs a tenth of a second per process)."""
     nlp = blank_nlp()
     return nlp.make_doc, make_decision_triggers(nlp, "decision_triggers"), make_decision_kinds(nlp, "decision_kinds")
 

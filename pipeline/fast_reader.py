@@ -131,7 +131,6 @@ _text_object_font = _c_function("FPDFTextObj_GetFont", _vp, _vp)
 _font_weight = _c_function("FPDFFont_GetWeight", _int, _vp)
 _font_descent = _c_function("FPDFFont_GetDescent", _int, _vp, _float, ctypes.POINTER(_float))
 _font_is_embedded = _c_function("FPDFFont_GetIsEmbedded", _int, _vp)
-_page_object_matrix = _c_function("FPDFPageObj_GetMatrix", _int, _vp, ctypes.POINTER(pdfium_c.FS_MATRIX))
 _object_type = _c_function("FPDFPageObj_GetType", _int, _vp)
 _form_count_objects = _c_function("FPDFFormObj_CountObjects", _int, _vp)
 _form_get_object = _c_function("FPDFFormObj_GetObject", _vp, _vp, ctypes.c_ulong)
@@ -544,16 +543,24 @@ class _PageObjects:
         elif kind == _IMAGE:
             self.images += 1
         elif kind == _FORM:
-            inner = _object_matrix(handle)
+            inner = _object_matrix(_vp(handle))
             if matrix is not None:
                 inner = _multiply(inner, matrix)
             self._walk(_form_count_objects(handle), lambda j, form=handle: _form_get_object(form, j), inner)
 
 
-def _object_matrix(handle: int) -> tuple:
-    matrix = pdfium_c.FS_MATRIX()
-    if not _page_object_matrix(handle, ctypes.byref(matrix)):
-        return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _object_matrix(ref, matrix=None, matrix_ref=None) -> tuple:
+    """A page object's matrix (``ref``: its handle as ``c_void_p``), the
+    identity where PDFium has none. ``matrix`` and ``matrix_ref``: an
+    ``FS_MATRIX`` to reuse, and a ``byref`` of it."""
+    if matrix is None:
+        matrix = pdfium_c.FS_MATRIX()
+        matrix_ref = ctypes.byref(matrix)
+    if not _bare_object_matrix(ref, matrix_ref):
+        return _IDENTITY
     return (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
 
 
@@ -1234,11 +1241,7 @@ def _dropped_space(handle: int, form_matrix: tuple | None, fonts: dict[int, _Fon
     if _bare_object_bounds(ref, *scratch.bounds_refs):
         if bounds[2] - bounds[0] > _EMPTY and bounds[3] - bounds[1] > _EMPTY:
             return None
-    if _bare_object_matrix(ref, scratch.matrix_ref):
-        m = scratch.matrix
-        matrix = (m.a, m.b, m.c, m.d, m.e, m.f)
-    else:
-        matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    matrix = _object_matrix(ref, scratch.matrix, scratch.matrix_ref)
     if form_matrix is not None:
         matrix = _multiply(matrix, form_matrix)
     if not _bare_text_object_font_size(ref, scratch.size_ref):
@@ -1776,11 +1779,7 @@ def _shapes(paths: list, placer: _Placer, doctop: float, number: int) -> dict[st
         shape = "".join([op[0] for op in ops])
         if shape[:1] != "m":
             continue
-        if _bare_object_matrix(ref, matrix_ref):
-            m = matrix_out
-            object_matrix = (m.a, m.b, m.c, m.d, m.e, m.f)
-        else:
-            object_matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+        object_matrix = _object_matrix(ref, matrix_out, matrix_ref)
         raw = (object_matrix, form_matrix)
         matrix = matrices.get(raw)
         if matrix is None:
