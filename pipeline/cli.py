@@ -50,14 +50,16 @@ def ingest(paths, db_path, max_pages, max_bytes, progress, reader, workers) -> N
     show = sys.stderr.isatty() if progress is None else progress
     # Progress in bytes: files are read largest first, so a count of files
     # would crawl and then race, and its estimate of the time left with it.
+    names = [display_name(path) for path in files]
     sizes: dict[str, int] = {}
-    for path in files:
+    for path, name in zip(files, names):
         try:
-            sizes[display_name(path)] = path.stat().st_size
+            sizes[name] = path.stat().st_size
         except OSError:
-            sizes[display_name(path)] = 0
-    bar = tqdm(total=sum(sizes.values()), unit="B", unit_scale=True, disable=not show or len(files) < 2,
-               file=sys.stderr)
+            sizes[name] = 0
+    # a file named twice is reported twice: counted twice in the total too
+    bar = tqdm(total=sum(sizes[name] for name in names), unit="B", unit_scale=True,
+               disable=not show or len(files) < 2, file=sys.stderr)
     try:
         report = run_ingest(files, db_path, max_pages=max_pages, max_bytes=max_bytes, reader=reader,
                             workers=workers or default_workers(),
