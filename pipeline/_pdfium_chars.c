@@ -1,20 +1,27 @@
-/* The fast reader's two per-character PDFium calls, looped in C.
+/* The fast reader's repeated PDFium calls, looped in C.
  *
  * pipeline/fast_reader.py calls FPDFText_GetTextObject and
- * FPDFText_GetCharOrigin once for every character of every page; through
- * ctypes that is most of a microsecond a call. These loops make the same
- * calls, through the addresses of pypdfium2's own PDFium functions (passed
- * in, so nothing here links against PDFium), and write the answers into the
- * caller's numpy arrays. Loaded with ctypes (``_char_loops`` in
- * pipeline/fast_reader.py);
- * when it is not built, the reader makes the calls from Python, with the
- * same results.
+ * FPDFText_GetCharOrigin once for every character of every page, a few
+ * calls for every text object and path segment, and turns every number
+ * PDFium gives into its shortest decimal; through ctypes a call costs most
+ * of a microsecond. These loops make the same calls, through the addresses
+ * of pypdfium2's own PDFium functions (passed in, so nothing here links
+ * against PDFium), and write the answers into the caller's numpy arrays.
+ * Loaded with ctypes (``_char_loops`` in pipeline/fast_reader.py); when it
+ * is not built, the reader makes the calls from Python, with the same
+ * results (tests/test_fast_reader.py compares the two).
  *
  * Built by setup.py as an optional extension. It defines no Python module:
  * it only borrows the build machinery.
  */
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct { float a, b, c, d, e, f; } fs_matrix;  /* PDFium's FS_MATRIX */
 
 typedef void *(*text_object_fn)(void *textpage, int index);
 typedef int (*char_origin_fn)(void *textpage, int index, double *x, double *y);
@@ -36,6 +43,113 @@ int bp_char_origins(char_origin_fn get, void *textpage, const int64_t *indexes, 
         if (!get(textpage, (int)indexes[i], &xs[i], &ys[i]))
             return 0;
     return 1;
+}
+
+/* out[i] = FPDFText_IsGenerated(textpage, indexes[i]) != 0. */
+typedef int (*is_generated_fn)(void *textpage, int index);
+void bp_is_generated(is_generated_fn get, void *textpage, const int64_t *indexes, int64_t count, uint8_t *out)
+{
+    for (int64_t i = 0; i < count; i++)
+        out[i] = get(textpage, (int)indexes[i]) != 0;
+}
+
+/* For the first character of each run of one text object (indexes[i]):
+ * FPDFText_GetMatrix's a, b, c, d into linear[4 * i ...] (where PDFium
+ * fails, the previous run's, as one matrix reused from Python keeps them;
+ * zeros before any), FPDFText_GetFontSize into sizes[i], and the object's
+ * FPDFTextObj_GetFont into fonts[i]. */
+typedef int (*get_matrix_fn)(void *textpage, int index, fs_matrix *matrix);
+typedef double (*font_size_fn)(void *textpage, int index);
+typedef void *(*object_font_fn)(void *object);
+void bp_run_info(get_matrix_fn get_matrix, font_size_fn font_size, object_font_fn object_font, void *textpage,
+                 const int64_t *indexes, const uint64_t *objects, int64_t count, double *linear, double *sizes,
+                 uint64_t *fonts)
+{
+    fs_matrix matrix = {0, 0, 0, 0, 0, 0};
+    for (int64_t i = 0; i < count; i++) {
+        int index = (int)indexes[i];
+        get_matrix(textpage, index, &matrix);
+        linear[4 * i] = matrix.a;
+        linear[4 * i + 1] = matrix.b;
+        linear[4 * i + 2] = matrix.c;
+        linear[4 * i + 3] = matrix.d;
+        sizes[i] = font_size(textpage, index);
+        fonts[i] = (uint64_t)(uintptr_t)object_font((void *)(uintptr_t)objects[i]);
+    }
+}
+
+/* fast_reader._decimal: the shortest decimal (1 to 9 significant digits)
+ * that rounds to the same single as value does, else value itself. The
+ * cast, printf and strtod round correctly, as Python's struct, formatting
+ * and float() do, so the digits and the double they parse to are Python's
+ * (tests/test_fast_reader.py compares the two). */
+static double decimal_of(double value)
+{
+    float single = (float)value;
+    char text[64];
+    for (int digits = 1; digits <= 9; digits++) {
+        snprintf(text, sizeof text, "%.*g", digits, (double)single);
+        double candidate = strtod(text, NULL);
+        if ((float)candidate == single)
+            return candidate;
+    }
+    return value;
+}
+
+/* out[i] = _decimal(values[i]), through a cache of the caller's: slots
+ * (a power of two) entries of keys (a value's bits), answers and whether
+ * each is used. */
+void bp_decimals(const double *values, int64_t count, double *out, uint64_t *keys, double *answers,
+                 uint8_t *used, int64_t slots)
+{
+    for (int64_t i = 0; i < count; i++) {
+        uint64_t bits;
+        memcpy(&bits, &values[i], sizeof bits);
+        int64_t slot = (int64_t)((bits * UINT64_C(0x9E3779B97F4A7C15)) >> 40) & (slots - 1);
+        if (used[slot] && keys[slot] == bits) {
+            out[i] = answers[slot];
+            continue;
+        }
+        out[i] = answers[slot] = decimal_of(values[i]);
+        keys[slot] = bits;
+        used[slot] = 1;
+    }
+}
+
+/* For each text object PDFium left out of its text page (handles[i]):
+ * status[i] 0 where it draws ink (FPDFPageObj_GetBounds wider and taller
+ * than empty), 1 where it has no font size, else 2 with its
+ * FPDFPageObj_GetMatrix (the identity where PDFium has none) in
+ * matrix[6 * i ...], FPDFTextObj_GetFontSize in sizes[i] and
+ * FPDFTextObj_GetFont in fonts[i]: what fast_reader._dropped_space asks. */
+typedef int (*bounds_fn)(void *object, float *left, float *bottom, float *right, float *top);
+typedef int (*object_matrix_fn)(void *object, fs_matrix *matrix);
+typedef int (*object_font_size_fn)(void *object, float *size);
+void bp_dropped_info(bounds_fn bounds, object_matrix_fn object_matrix, object_font_size_fn font_size,
+                     object_font_fn object_font, const uint64_t *handles, int64_t count, double empty,
+                     uint8_t *status, double *matrix, double *sizes, uint64_t *fonts)
+{
+    for (int64_t i = 0; i < count; i++) {
+        void *object = (void *)(uintptr_t)handles[i];
+        float left, bottom, right, top, size;
+        if (bounds(object, &left, &bottom, &right, &top)
+                && (double)right - (double)left > empty && (double)top - (double)bottom > empty) {
+            status[i] = 0;
+            continue;
+        }
+        fs_matrix m;
+        if (!object_matrix(object, &m))
+            m = (fs_matrix){1, 0, 0, 1, 0, 0};
+        double *out = &matrix[6 * i];
+        out[0] = m.a, out[1] = m.b, out[2] = m.c, out[3] = m.d, out[4] = m.e, out[5] = m.f;
+        if (!font_size(object, &size)) {
+            status[i] = 1;
+            continue;
+        }
+        sizes[i] = size;
+        fonts[i] = (uint64_t)(uintptr_t)object_font(object);
+        status[i] = 2;
+    }
 }
 
 /* Python requires an init function of every extension it builds; this one

@@ -148,9 +148,9 @@ def _c_bare(name: str, restype):
 
 
 def _char_loops():
-    """The per-character loops compiled from pipeline/_pdfium_chars.c (built
-    by setup.py where a C compiler is found), or None: then the same calls
-    are made from Python, with the same results, more slowly."""
+    """The loops compiled from pipeline/_pdfium_chars.c (built by setup.py
+    where a C compiler is found), or None: then the same calls are made from
+    Python, with the same results, more slowly."""
     import importlib.machinery
 
     here = Path(__file__).resolve().parent
@@ -158,26 +158,43 @@ def _char_loops():
         path = here / f"_pdfium_chars{suffix}"
         if not path.is_file():
             continue
-        try:
-            lib = ctypes.CDLL(str(path))
-            text_objects, char_origins = lib.bp_text_objects, lib.bp_char_origins
+        try:  # PyDLL: the calls hold the GIL (PDFium is not thread-safe; nor are the loops' caches)
+            return _CharLoops(ctypes.PyDLL(str(path)))
         except (OSError, AttributeError):
             return None
-        text_objects.argtypes = [_vp, _vp, _vp, ctypes.c_int64, _vp]
-        text_objects.restype = None
-        char_origins.argtypes = [_vp, _vp, _vp, ctypes.c_int64, _vp, _vp]
-        char_origins.restype = _int
-        return _CharLoops(text_objects, char_origins)
     return None
 
 
 class _CharLoops:
-    """FPDFText_GetTextObject and FPDFText_GetCharOrigin over many characters."""
+    """PDFium calls over many characters, text objects or numbers at once."""
 
-    def __init__(self, text_objects, char_origins):
-        self._text_objects, self._char_origins = text_objects, char_origins
-        self._get_object = ctypes.cast(pdfium_c.FPDFText_GetTextObject, _vp).value
-        self._get_origin = ctypes.cast(pdfium_c.FPDFText_GetCharOrigin, _vp).value
+    def __init__(self, lib):
+        signatures = {  # name: (restype, argtypes)
+            "bp_text_objects": (None, [_vp, _vp, _vp, ctypes.c_int64, _vp]),
+            "bp_char_origins": (_int, [_vp, _vp, _vp, ctypes.c_int64, _vp, _vp]),
+            "bp_is_generated": (None, [_vp, _vp, _vp, ctypes.c_int64, _vp]),
+            "bp_run_info": (None, [_vp, _vp, _vp, _vp, _vp, _vp, ctypes.c_int64, _vp, _vp, _vp]),
+            "bp_decimals": (None, [_vp, ctypes.c_int64, _vp, _vp, _vp, _vp, ctypes.c_int64]),
+            "bp_dropped_info": (None, [_vp, _vp, _vp, _vp, _vp, ctypes.c_int64, _double, _vp, _vp, _vp, _vp]),
+        }
+        for name, (restype, argtypes) in signatures.items():
+            function = getattr(lib, name)
+            function.restype, function.argtypes = restype, argtypes
+            setattr(self, f"_{name[3:]}", function)
+        address = lambda name: ctypes.cast(getattr(pdfium_c, name), _vp).value  # noqa: E731
+        self._get_object = address("FPDFText_GetTextObject")
+        self._get_origin = address("FPDFText_GetCharOrigin")
+        self._get_generated = address("FPDFText_IsGenerated")
+        self._get_matrix = address("FPDFText_GetMatrix")
+        self._get_font_size = address("FPDFText_GetFontSize")
+        self._get_object_font = address("FPDFTextObj_GetFont")
+        self._get_bounds = address("FPDFPageObj_GetBounds")
+        self._get_object_matrix = address("FPDFPageObj_GetMatrix")
+        self._get_object_font_size = address("FPDFTextObj_GetFontSize")
+        # decimals' cache: numbers repeat from line to line and page to page.
+        self._slots = 1 << 14
+        self._cache = (np.zeros(self._slots, dtype=np.uint64), np.zeros(self._slots),
+                       np.zeros(self._slots, dtype=np.uint8))
 
     def text_objects(self, tp: int, indexes: np.ndarray) -> np.ndarray:
         handles = np.empty(len(indexes), dtype=np.uint64)
@@ -190,6 +207,46 @@ class _CharLoops:
                                   ys.ctypes.data):
             return None
         return xs, ys
+
+    def is_generated(self, tp: int, indexes: np.ndarray) -> np.ndarray:
+        indexes = np.ascontiguousarray(indexes, dtype=np.int64)
+        out = np.empty(len(indexes), dtype=np.uint8)
+        self._is_generated(self._get_generated, tp, indexes.ctypes.data, len(indexes), out.ctypes.data)
+        return out.view(bool)
+
+    def run_info(self, tp: int, indexes: np.ndarray, objects: np.ndarray) -> tuple[list, list, list]:
+        """For each run's first character: its (a, b, c, d) text matrix, as
+        ``_bare_get_matrix`` into one reused matrix leaves it; its font size;
+        its text object's font handle."""
+        indexes = np.ascontiguousarray(indexes, dtype=np.int64)
+        objects = np.ascontiguousarray(objects, dtype=np.uint64)
+        count = len(indexes)
+        linear, sizes, fonts = np.empty(4 * count), np.empty(count), np.empty(count, dtype=np.uint64)
+        self._run_info(self._get_matrix, self._get_font_size, self._get_object_font, tp, indexes.ctypes.data,
+                       objects.ctypes.data, count, linear.ctypes.data, sizes.ctypes.data, fonts.ctypes.data)
+        return list(zip(*[iter(linear.tolist())] * 4)), sizes.tolist(), fonts.tolist()
+
+    def decimals(self, values: np.ndarray) -> np.ndarray:
+        """``_decimal`` of each value."""
+        values = np.ascontiguousarray(values, dtype=np.float64)
+        out = np.empty(len(values))
+        keys, answers, used = self._cache
+        self._decimals(values.ctypes.data, len(values), out.ctypes.data, keys.ctypes.data, answers.ctypes.data,
+                       used.ctypes.data, self._slots)
+        return out
+
+    def dropped_info(self, handles: list[int]) -> tuple[list, list, list, list]:
+        """What ``_dropped_space`` asks PDFium of each text object: a status
+        (0 draws ink, 1 has no font size, 2 a space to put back), and for
+        status 2 its matrix, font size and font handle."""
+        count = len(handles)
+        objects = np.array(handles, dtype=np.uint64)
+        status, sizes, fonts = np.empty(count, dtype=np.uint8), np.empty(count), np.empty(count, dtype=np.uint64)
+        matrix = np.empty(6 * count)
+        self._dropped_info(self._get_bounds, self._get_object_matrix, self._get_object_font_size,
+                           self._get_object_font, objects.ctypes.data, count, _EMPTY, status.ctypes.data,
+                           matrix.ctypes.data, sizes.ctypes.data, fonts.ctypes.data)
+        return status.tolist(), list(zip(*[iter(matrix.tolist())] * 6)), sizes, fonts.tolist()
 
 
 _LOOPS = _char_loops()
@@ -238,6 +295,7 @@ def read_pdf_fast(path: Path, doc_id: str, *, max_pages: int | None) -> ParsedDo
         raise _pdf_error(path, exc, encrypted) from None
     except Exception as exc:
         raise _pdf_error(path, exc, ()) from None
+    before: pdfium.PdfPage | None = None  # the page before, kept open while its fonts are lent
     try:
         page_count = len(pdf)
         if max_pages is not None and page_count > max_pages:
@@ -247,17 +305,31 @@ def read_pdf_fast(path: Path, doc_id: str, *, max_pages: int | None) -> ParsedDo
         doctop = 0.0  # pdfplumber's running page offset, kept on shapes
         origins = _Origins.for_this_thread()
         reopen_every = _reopen_every(path, page_count)
+        fonts: _PageFonts | None = None
         for index in range(page_count):
             try:
                 if reopen_every and index and index % reopen_every == 0:
+                    if before is not None:
+                        before.close()
+                    before, fonts = None, None
                     pdf.close()  # PDFium keeps every object it has parsed, images included, until then
                     pdf = pdfium.PdfDocument(path)
-                doc.pages.append(_read_page(pdf, index, doctop, boxes, origins))
+                page = pdf[index]
+                fonts = _PageFonts(fonts)
+                try:
+                    doc.pages.append(_read_page(page, index, doctop, boxes, origins, fonts))
+                finally:
+                    fonts.before = None
+                    if before is not None:
+                        before.close()
+                    before = page
                 doctop += doc.pages[-1].height
             except Exception as exc:
                 raise CorruptFileError(f"page {index + 1} cannot be read ({_reason(exc)})",
                                        path=str(path), hint="re-save the PDF (e.g. print to PDF) and try again") from None
     finally:
+        if before is not None:
+            before.close()
         pdf.close()
     if not doc.pages:
         raise EmptyFileError("has no pages", path=str(path))
@@ -420,13 +492,6 @@ class _Font:
         # Advances along the line, a * (width * size), by (size, a) then character.
         self.advances: dict[tuple, dict[str, float]] = {}
 
-    @classmethod
-    def of(cls, handle: int, fonts: dict[int, _Font]) -> _Font:
-        font = fonts.get(handle)
-        if font is None:
-            font = fonts[handle] = cls(handle)
-        return font
-
     def width(self, char: str) -> float:
         """The advance width of a character in 1/1000 em, from the font's
         widths; 0 when the font cannot map the character back to a glyph."""
@@ -435,6 +500,26 @@ class _Font:
             ok = _bare_glyph_width(self._ref, ord(char), _THOUSAND, self._width_ref)
             width = self.widths[char] = _decimal(self._width.value) if ok else 0.0
         return width
+
+
+class _PageFonts(dict):
+    """One page's fonts by handle (PDFium's address of the font), each made
+    on first use, or taken from the page before's: PDFium frees a font with
+    the last page that uses it and may reuse its address for another, so a
+    font is only taken from the page before while that page is still open
+    (``read_pdf_fast`` closes it after this one), which keeps every font it
+    used alive. Fonts then keep the widths and advances they learnt."""
+
+    def __init__(self, before: _PageFonts | None = None):
+        super().__init__()
+        self.before = before
+
+    def __missing__(self, handle: int) -> _Font:
+        font = self.before.get(handle) if self.before else None
+        if font is None:
+            font = _Font(handle)
+        self[handle] = font
+        return font
 
 
 def _char_width(font: _Font, char: str, tp: int, index: int, origin_x: float, matrix, size: float) -> float:
@@ -448,8 +533,14 @@ def _char_width(font: _Font, char: str, tp: int, index: int, origin_x: float, ma
     return width
 
 
-@functools.lru_cache(maxsize=4096)
 def _decimal(value: float) -> float:
+    """``_shortest_decimal``, kept for each value seen lately (zeros are
+    themselves: a cache would give -0.0 the answer for 0.0, which equals it)."""
+    return _shortest_decimal(value) if value else value
+
+
+@functools.lru_cache(maxsize=4096)
+def _shortest_decimal(value: float) -> float:
     """The shortest decimal that PDFium's single-precision ``value`` stands
     for: 11.04 rather than 11.039999961853027, which is what pdfminer parsed
     from the file. Identical inputs make identical boxes, down to the exact
@@ -481,12 +572,10 @@ _MIN_NORMAL = 2.0 ** -126  # the smallest normal single
 _MAX_SINGLE = float(np.finfo(np.float32).max)
 
 
-def _read_page(pdf: pdfium.PdfDocument, index: int, doctop: float, boxes: _FileBoxes,
-               origins: _Origins) -> Page:
-    page = pdf[index]
-    # Fonts by handle, for this page only: PDFium may free a font with the
-    # page that used it and reuse its address.
-    fonts: dict[int, _Font] = {}
+def _read_page(page: pdfium.PdfPage, index: int, doctop: float, boxes: _FileBoxes, origins: _Origins,
+               fonts: _PageFonts) -> Page:
+    """Page ``index`` of the file; the caller closes ``page`` (after the
+    next page is read: that one may take its fonts, ``_PageFonts``)."""
     textpage = page.get_textpage()
     try:
         placer = _Placer(page, boxes.box(page, index))
@@ -506,7 +595,6 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, doctop: float, boxes: _FileB
         return out
     finally:
         textpage.close()
-        page.close()
 
 
 class _PageObjects:
@@ -746,7 +834,7 @@ class _Text:
 _CONTENT_ORDER = operator.itemgetter(0, 1)
 
 
-def _read_text_by_char(textpage: pdfium.PdfTextPage, fonts: dict[int, _Font], objects: _PageObjects,
+def _read_text_by_char(textpage: pdfium.PdfTextPage, fonts: _PageFonts, objects: _PageObjects,
                        placer: _Placer) -> _Text:
     """``_read_text`` one character at a time: the reference it follows,
     and what it falls back to on a page it does not expect (a character
@@ -809,7 +897,7 @@ def _read_text_by_char(textpage: pdfium.PdfTextPage, fonts: dict[int, _Font], ob
             _get_matrix(tp, i, ctypes.byref(matrix))
             lin = placer.linear(matrix.a, matrix.b, matrix.c, matrix.d)
             size = _decimal(_get_font_size(tp, i))
-            font = _Font.of(_text_object_font(handle), fonts)
+            font = fonts[_text_object_font(handle)]
             widths = font.widths
             y_low, y_high = _extent(font, size)
             a, b, c, d = lin
@@ -950,26 +1038,28 @@ class _Origins:
         return xs, ys
 
 
-def _read_text(textpage: pdfium.PdfTextPage, fonts: dict[int, _Font], objects: _PageObjects,
+def _read_text(textpage: pdfium.PdfTextPage, fonts: _PageFonts, objects: _PageObjects,
                placer: _Placer, origins: _Origins) -> _Text:
     """The page's characters, in content order, each boxed the way pdfminer
     boxes it: ``_read_text_by_char``'s result, with the same arithmetic on
     the same numbers, done on arrays.
 
     Each character costs two calls into PDFium (its text object, its
-    origin), made with ``map``. Runs of characters of one text object on one
-    baseline share their font, size and vertical extent; Python works out
-    those once a run, numpy the boxes and where pieces end."""
+    origin), and each run of one text object a few more (its matrix, font
+    size and font), made by the compiled loops (``_CharLoops``) or with
+    ``map``. Python works out a run's font, extent and advances once; numpy
+    the lines, boxes and where pieces end."""
     raw = textpage.raw
     tp_int = ctypes.cast(raw, ctypes.c_void_p).value
     tp = _vp(tp_int)
+    loops = _LOOPS
     count = pdfium_c.FPDFText_CountChars(raw)
     text = textpage.get_text_range() if count > 0 else ""
     if len(text) != count:
         text = "".join(map(chr, map(_bare_get_unicode, repeat(tp, max(count, 0)), range(count))))
     # Characters kept, by index, and their text: PDFium's own whitespace
     # dropped, other whitespace as " ", its joined hyphens as "-".
-    indexes = range(count)
+    index_array = np.arange(max(count, 0), dtype=np.int64)
     ctext = text
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     kinds = _SPECIAL_KIND[codes]
@@ -978,8 +1068,11 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: dict[int, _Font], objects: _
         special_codes = codes[specials]
         is_space = kinds[specials] == 1
         spaces = specials[is_space]
-        generated = np.fromiter(map(_bare_is_generated, repeat(tp, len(spaces)), spaces.tolist()),
-                                dtype=np.int64, count=len(spaces)) != 0
+        if loops is not None:
+            generated = loops.is_generated(tp_int, spaces)
+        else:
+            generated = np.fromiter(map(_bare_is_generated, repeat(tp, len(spaces)), spaces.tolist()),
+                                    dtype=np.int64, count=len(spaces)) != 0
         kept = np.ones(count, dtype=bool)
         kept[spaces[generated]] = False  # PDFium's own spaces and line breaks, not in the PDF
         letters = {i: " " for i in spaces[~generated & (special_codes[is_space] != 32)].tolist()}
@@ -998,33 +1091,28 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: dict[int, _Font], objects: _
                 kept[i] = False
                 continue
             letters[i] = char
-        source = text
-        if letters:
-            source = list(text)
-            for i, char in letters.items():
-                source[i] = char
-        if not kept.all():
-            kept_list = kept.tolist()
-            indexes = list(compress(indexes, kept_list))
-            ctext = "".join(compress(source, kept_list))
-        elif letters:
-            ctext = "".join(source)
-    loops = _LOOPS
+        everything = kept.all()
+        if letters or not everything:
+            if letters:
+                codes = codes.copy()
+                codes[list(letters)] = list(map(ord, letters.values()))
+            if not everything:
+                index_array = np.flatnonzero(kept)
+                codes = codes[kept]
+            ctext = codes.tobytes().decode("utf-32-le", "surrogatepass")
     if loops is not None:
-        index_array = np.asarray(indexes, dtype=np.int64)
         handles = loops.text_objects(tp_int, index_array)
     else:
-        handles = np.fromiter(map(_bare_text_object, repeat(tp, len(indexes)), indexes), dtype=np.uint64,
-                              count=len(indexes))
+        handles = np.fromiter(map(_bare_text_object, repeat(tp, len(index_array)), index_array.tolist()),
+                              dtype=np.uint64, count=len(index_array))
     if len(handles) and not handles.all():  # characters of no text object: left out, after the first object
         if not handles[0]:
             return _read_text_by_char(textpage, fonts, objects, placer)
         has_object = handles != 0
-        indexes = list(compress(indexes, has_object.tolist()))
         ctext = "".join(compress(ctext, has_object.tolist()))
         handles = handles[has_object]
-        if loops is not None:
-            index_array = index_array[has_object]
+        index_array = index_array[has_object]
+    indexes = index_array.tolist()
     got = loops.char_origins(tp_int, index_array) if loops is not None else origins.read(tp, indexes)
     if got is None:
         return _read_text_by_char(textpage, fonts, objects, placer)
@@ -1042,42 +1130,45 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: dict[int, _Font], objects: _
         new_object = _changes(handles)
         new_line = new_object.copy()
         new_line[1:] |= ys[1:] != ys[:-1]
-        object_starts = np.flatnonzero(new_object).tolist()
-        line_starts = np.flatnonzero(new_line).tolist()
-        line_ends = line_starts[1:] + [m]
-        line_xs = xs[line_starts].tolist()
-        line_ys = ys[line_starts].tolist()
-        run_handles = handles[object_starts].tolist()
-        # Per line: where the file put its first character, its top, bottom,
-        # run key (an index into keys) and content order; per character: its
-        # advance along the line.
-        l_x_start: list[float] = []
-        l_x_file: list[float] = []
-        l_top: list[float] = []
-        l_bottom: list[float] = []
-        l_key: list[int] = []
-        l_seq: list[int] = []
+        object_firsts = np.flatnonzero(new_object)
+        line_starts = np.flatnonzero(new_line)
+        object_starts = object_firsts.tolist()
+        run_handles = handles[object_firsts]
+        matrix = pdfium_c.FS_MATRIX()
+        if loops is not None:
+            run_linears, run_sizes, run_fonts = loops.run_info(tp_int, index_array[object_firsts], run_handles)
+            run_sizes = loops.decimals(np.array(run_sizes)).tolist()
+        else:
+            run_linears, run_sizes, run_fonts = [], [], []
+            matrix_ref = ctypes.byref(matrix)
+            for start, handle in zip(object_starts, run_handles.tolist()):
+                _bare_get_matrix(tp, indexes[start], matrix_ref)
+                run_linears.append((matrix.a, matrix.b, matrix.c, matrix.d))
+                run_sizes.append(_decimal(_bare_get_font_size(tp, indexes[start])))
+                run_fonts.append(_text_object_font(handle))
+        # Per run: its font, the extent of its characters across the line
+        # (d * descent, d * (descent + size)) and content order; per
+        # character: its advance along the line.
+        r_font: list[_Font] = []
+        r_d: list[float] = []
+        r_low: list[float] = []
+        r_high: list[float] = []
+        r_seq: list[int] = []
         advances_all: list[float] = []
         odd: list[tuple] = []  # characters of rotated or skewed text, boxed one by one
-        matrix = pdfium_c.FS_MATRIX()
-        matrix_ref = ctypes.byref(matrix)
-        height, mb_x0, mb_top = placer.height, placer.mb_x0, placer.mb_top
-        shift_x, shift_y = placer.ctm[4], placer.ctm[5]
+        odd_keys: list[tuple] = []
         plain_page = not placer.rotated
         last_seq = 0
-        line = 0
         linears: dict[tuple, tuple] = {}
         extents: dict[tuple, tuple] = {}
-        for start, end, handle in zip(object_starts, object_starts[1:] + [m], run_handles):
+        for start, end, handle, raw_linear, size, font_handle in zip(
+                object_starts, object_starts[1:] + [m], run_handles.tolist(), run_linears, run_sizes, run_fonts):
             i = indexes[start]
             seen.add(handle)
-            _bare_get_matrix(tp, i, matrix_ref)
-            raw_linear = (matrix.a, matrix.b, matrix.c, matrix.d)
             lin = linears.get(raw_linear)
             if lin is None:
                 lin = linears[raw_linear] = placer.linear(*raw_linear)
-            size = _decimal(_bare_get_font_size(tp, i))
-            font = _Font.of(_text_object_font(handle), fonts)
+            font = fonts[font_handle or None]
             widths = font.widths
             extent = extents.get((font, size))
             if extent is None:
@@ -1088,76 +1179,79 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: dict[int, _Font], objects: _
             if seq < last_seq:
                 out.in_order = False
             last_seq = seq
+            r_font.append(font)
+            r_d.append(d)
+            r_low.append(y_low)
+            r_high.append(y_high)
+            r_seq.append(seq)
             if not (plain_page and b == 0.0 and c == 0.0 and a > 0 and d > 0):
                 # Rotated or skewed text: a character at a time.
-                while line < len(line_starts) and line_starts[line] < end:
-                    l_x_start.append(0.0)
-                    l_x_file.append(0.0)
-                    l_top.append(0.0)
-                    l_bottom.append(0.0)
-                    l_key.append(0)
-                    l_seq.append(seq)
-                    line += 1
+                matrix.a, matrix.b, matrix.c, matrix.d = raw_linear
                 for k in range(start, end):
                     char, x = ctext[k], float(xs[k])
                     width = widths.get(char) or _char_width(font, char, tp_int, indexes[k], x, matrix, size)
                     placed = placer.place(char, x, float(ys[k]), lin, width * 0.001 * size, y_low, y_high, font)
-                    odd.append((k, placed[1], placed[2], placed[3], placed[4], len(keys)))
-                    keys.append((placed[5], font, placed[7]))
+                    odd.append((k, placed[1], placed[2], placed[3], placed[4], len(odd_keys)))
+                    odd_keys.append((placed[5], font, placed[7]))
                     advances_all.append(0.0)
                 continue
             # Each character's extent along the line, a * (width * size).
             advances = font.advances.setdefault((size, a), {})
             get_advance = advances.get
-            while line < len(line_starts) and line_starts[line] < end:
-                first, last = line_starts[line], line_ends[line]
-                f = _decimal(line_ys[line]) + shift_y
-                y0, y1 = d * y_low + f, d * y_high + f
-                l_top.append((height - y1) + mb_top)
-                l_bottom.append((height - y0) + mb_top)
-                l_key.append(len(keys))
-                keys.append((True, font, y1 - y0))
-                l_seq.append(seq)
-                # Along the baseline, keep PDFium's offsets from the first
-                # character, which is where the file put the text.
-                x_start = line_xs[line]
-                l_x_start.append(x_start)
-                l_x_file.append(_decimal(x_start))
-                s = ctext[first:last]
-                advs = list(map(get_advance, s))
-                if None in advs:  # a character's first time in this font and size
-                    k = advs.index(None)
-                    while True:
-                        char = s[k]
-                        advance = get_advance(char)
-                        if advance is None:
-                            width = widths.get(char) or _char_width(font, char, tp_int, indexes[first + k],
-                                                                    float(xs[first + k]), matrix, size)
-                            advance = a * (width * 0.001 * size)
-                            if width:
-                                advances[char] = advance
-                        advs[k] = advance
-                        try:
-                            k = advs.index(None, k + 1)
-                        except ValueError:
-                            break
-                advances_all += advs
-                line += 1
-        lengths = np.diff(np.array(line_starts + [m]))
-        x_start = np.repeat(np.array(l_x_start), lengths)
-        x_file = np.repeat(np.array(l_x_file), lengths)
+            s = ctext[start:end]
+            advs = list(map(get_advance, s))
+            if None in advs:  # a character's first time in this font and size
+                matrix.a, matrix.b, matrix.c, matrix.d = raw_linear
+                k = advs.index(None)
+                while True:
+                    char = s[k]
+                    advance = get_advance(char)
+                    if advance is None:
+                        width = widths.get(char) or _char_width(font, char, tp_int, indexes[start + k],
+                                                                float(xs[start + k]), matrix, size)
+                        advance = a * (width * 0.001 * size)
+                        if width:
+                            advances[char] = advance
+                    advs[k] = advance
+                    try:
+                        k = advs.index(None, k + 1)
+                    except ValueError:
+                        break
+            advances_all += advs
+        # Per line: its run; where the file put its first character
+        # (PDFium's offsets from it are kept along the baseline); its top
+        # and bottom, from its baseline and its run's extent; its run key
+        # (upright, font, height), an index into keys.
+        line_run = np.searchsorted(object_firsts, line_starts, side="right") - 1
+        lines = len(line_starts)
+        line_xs, line_ys = xs[line_starts], ys[line_starts]
+        if loops is not None:
+            decimals = loops.decimals(np.concatenate([line_ys, line_xs]))
+        else:
+            decimals = np.array([_decimal(v) for v in np.concatenate([line_ys, line_xs]).tolist()], dtype=np.float64)
+        lengths = np.diff(np.append(line_starts, m))
         with np.errstate(all="ignore"):
+            f = decimals[:lines] + placer.ctm[5]
+            d = np.array(r_d)[line_run]
+            y0 = d * np.array(r_low)[line_run] + f
+            y1 = d * np.array(r_high)[line_run] + f
+            height, mb_top = placer.height, placer.mb_top
+            top = np.repeat((height - y1) + mb_top, lengths)
+            bottom = np.repeat((height - y0) + mb_top, lengths)
+            keys += zip(repeat(True), map(r_font.__getitem__, line_run.tolist()), (y1 - y0).tolist())
+            keys += odd_keys
+            key_ids = np.repeat(np.arange(lines), lengths)
+            seqs = np.repeat(np.array(r_seq)[line_run], lengths)
+            x_start = np.repeat(line_xs, lengths)
+            x_file = np.repeat(decimals[lines:], lengths)
             x0 = np.where(xs == x_start, x_file, x_file + (xs - x_start))
+            shift_x, mb_x0 = placer.ctm[4], placer.mb_x0
             if shift_x:
                 x0 = x0 + shift_x
             x1 = np.array(advances_all) + x0
             if mb_x0:
                 x0 = x0 + mb_x0
                 x1 = x1 + mb_x0
-            top = np.repeat(np.array(l_top), lengths)
-            bottom = np.repeat(np.array(l_bottom), lengths)
-            key_ids = np.repeat(np.array(l_key), lengths)
-            seqs = np.repeat(np.array(l_seq), lengths)
             # Pieces end at a new line, around each space, and before a
             # character not within reach of the last.
             cut = new_line
@@ -1171,7 +1265,7 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: dict[int, _Font], objects: _
                 top[at] = [ch[2] for ch in odd]
                 x1[at] = [ch[3] for ch in odd]
                 bottom[at] = [ch[4] for ch in odd]
-                key_ids[at] = [ch[5] for ch in odd]
+                key_ids[at] = [lines + ch[5] for ch in odd]
                 cut[at] = True
                 cut[at[at + 1 < m] + 1] = True
             firsts = np.flatnonzero(cut)
@@ -1188,14 +1282,12 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: dict[int, _Font], objects: _
         arrays = (seqs[firsts], firsts, lasts + 1, x0[firsts], x0[lasts], x1[lasts], largest, top[firsts],
                   bottom[firsts], key_ids[firsts], space[firsts])
     extra = out.extra
-    for handle, seq in order.items():
-        if handle not in seen:
-            placed = _dropped_space(handle, objects.form_matrix.get(handle), fonts, placer, origins)
-            if placed is not None:
-                ch = placed[:5] + ((placed[5], placed[6], placed[7]),)
-                extra.append(ch)
-                out.extra_seqs.append(seq)
-                out.in_order = False
+    unseen = [handle for handle in order if handle not in seen]
+    for handle, placed in zip(unseen, _dropped_spaces(unseen, objects, fonts, placer, origins)):
+        if placed is not None:
+            extra.append(placed[:5] + ((placed[5], placed[6], placed[7]),))
+            out.extra_seqs.append(order[handle])
+            out.in_order = False
     if extra:
         out.text += " " * len(extra)
         first = np.arange(m, m + len(extra))
@@ -1228,7 +1320,37 @@ def _width_from_box(tp: int, index: int, origin_x: float, matrix, size: float) -
     return round(max(box.right - origin_x, 0.0) / matrix.a * 1000.0 / size, 1)
 
 
-def _dropped_space(handle: int, form_matrix: tuple | None, fonts: dict[int, _Font],
+def _dropped_spaces(handles: list[int], objects: _PageObjects, fonts: _PageFonts, placer: _Placer,
+                    scratch: _Origins) -> list[tuple | None]:
+    """``_dropped_space`` of each text object in ``handles``, PDFium's
+    answers fetched by the compiled loops where they are built."""
+    loops = _LOOPS
+    if loops is None or not handles:
+        return [_dropped_space(handle, objects.form_matrix.get(handle), fonts, placer, scratch)
+                for handle in handles]
+    status, matrices, sizes, font_handles = loops.dropped_info(handles)
+    sizes = loops.decimals(sizes).tolist()
+    form_matrix = objects.form_matrix
+    placed: list[tuple | None] = []
+    for handle, state, matrix, size, font_handle in zip(handles, status, matrices, sizes, font_handles):
+        if state != 2:
+            placed.append(None)
+            continue
+        if handle in form_matrix:
+            matrix = _multiply(matrix, form_matrix[handle])
+        placed.append(_space_at(matrix, size, fonts[font_handle or None], placer))
+    return placed
+
+
+def _space_at(matrix: tuple, size: float, font: _Font, placer: _Placer) -> tuple:
+    """One space at the origin of a text object drawn with ``matrix``, in
+    ``font`` at ``size``, as ``_Placer.place`` boxes it."""
+    y_low, y_high = _extent(font, size)
+    a, b, c, d, e, f = matrix
+    return placer.place(" ", e, f, placer.linear(a, b, c, d), font.width(" ") * 0.001 * size, y_low, y_high, font)
+
+
+def _dropped_space(handle: int, form_matrix: tuple | None, fonts: _PageFonts,
                    placer: _Placer, scratch: _Origins) -> tuple | None:
     """PDFium leaves text objects that draw no ink (a lone space, a run of
     spaces) out of its text page, but pdfplumber sees their spaces, and a space
@@ -1246,13 +1368,7 @@ def _dropped_space(handle: int, form_matrix: tuple | None, fonts: dict[int, _Fon
         matrix = _multiply(matrix, form_matrix)
     if not _bare_text_object_font_size(ref, scratch.size_ref):
         return None
-    size = scratch.size
-    font = _Font.of(_text_object_font(handle), fonts)
-    size = _decimal(size.value)
-    y_low, y_high = _extent(font, size)
-    a, b, c, d, e, f = matrix
-    return placer.place(" ", e, f, placer.linear(a, b, c, d), font.width(" ") * 0.001 * size,
-                        y_low, y_high, font)
+    return _space_at(matrix, _decimal(scratch.size.value), fonts[_text_object_font(handle)], placer)
 
 
 # --- words: pdfplumber's WordExtractor ------------------------------------

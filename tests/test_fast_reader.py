@@ -218,6 +218,78 @@ def test_compiled_character_loops_change_nothing(monkeypatch):
     assert sum(len(words) for doc in with_c if isinstance(doc, list) for _, _, words, _ in doc) > 10_000
 
 
+def test_compiled_decimals_are_pythons():
+    """The C loops' shortest decimals (``bp_decimals``, cached) are
+    ``_decimal``'s, bit for bit: single-precision values as PDFium gives
+    them, doubles, zeros of both signs, infinities, NaN, subnormals."""
+    import math
+    import random
+    import struct
+
+    import numpy as np
+
+    from pipeline import fast_reader
+
+    if fast_reader._LOOPS is None:
+        pytest.skip("no C compiler: the compiled loops are not built")
+    rng = random.Random(8)
+    single = lambda x: struct.unpack("f", struct.pack("f", x))[0]  # noqa: E731
+    values = [single(rng.uniform(-2000, 2000)) for _ in range(20_000)]
+    values += [single(rng.lognormvariate(0, 25)) for _ in range(20_000)]
+    values += [rng.uniform(-1e6, 1e6) for _ in range(5_000)]
+    values += [0.0, -0.0, math.inf, -math.inf, math.nan, 2.0 ** -149, 2.0 ** -126, 0.5, 1.0, 2.0, 1e39, -1e39,
+               595.29998779, 841.89001465, 11.039999961853027, float(np.finfo(np.float32).max)]
+    values += values[:1000]  # again: from the cache
+    bits = lambda v: struct.pack("d", v)  # noqa: E731
+    compiled = fast_reader._LOOPS.decimals(np.array(values)).tolist()
+    assert [bits(v) for v in compiled] == [bits(fast_reader._shortest_decimal.__wrapped__(v) if v else v)
+                                           for v in values]
+    assert [bits(v) for v in compiled] == [bits(fast_reader._decimal(v)) for v in values]
+
+
+def test_fonts_lent_by_the_page_before_change_nothing(monkeypatch):
+    """A page takes the fonts (with the widths they learnt) of the page
+    before, which is kept open until then: pages read so are the ones read
+    with fresh fonts on every page; and a font is never taken from a page
+    that may have been closed."""
+    from pipeline import fast_reader
+
+    def pages(path):
+        try:
+            doc = read_document(path, reader="fast")
+        except BoardPapersError as exc:
+            return type(exc).__name__
+        return [(p.width, p.height, [(w.text, w.x0, w.top, w.x1, w.bottom, w.fontname, w.size)
+                                     for line in p.lines for w in line.words],
+                 [[[c.text if c else None for c in row] for row in t.rows] for t in p.tables]) for p in doc.pages]
+
+    papers = [*CORPUS_PDFS, *(SHARED_REAL / name for name in REAL_PDFS)]
+    lent = [pages(path) for path in papers]
+    made: list[int] = []
+    real_init = fast_reader._Font.__init__
+    monkeypatch.setattr(fast_reader._Font, "__init__", lambda self, handle: made.append(1) or real_init(self, handle))
+    monkeypatch.setattr(fast_reader._PageFonts, "__init__", lambda self, before=None: dict.__init__(self) or
+                        setattr(self, "before", None))
+    assert [pages(path) for path in papers] == lent
+    fresh = len(made)
+    made.clear()
+    monkeypatch.undo()
+    monkeypatch.setattr(fast_reader._Font, "__init__", lambda self, handle: made.append(1) or real_init(self, handle))
+    assert [pages(path) for path in papers] == lent
+    assert len(made) < fresh / 3, "fonts were not lent from page to page"
+
+    # Only the page before lends, so only fonts it used (and kept alive).
+    monkeypatch.setattr(fast_reader, "_Font", lambda handle: object())
+    page1 = fast_reader._PageFonts()
+    font0, font5 = page1[0], page1[5]
+    page2 = fast_reader._PageFonts(page1)
+    page1.before = None  # as read_pdf_fast leaves a page's fonts once it is read
+    assert page2[0] is font0
+    page2.before = None  # page 1 closes here
+    page3 = fast_reader._PageFonts(page2)
+    assert page3[0] is font0 and page3[5] is not font5
+
+
 # --- errors -----------------------------------------------------------------
 
 def test_encrypted_pdf(tmp_path):
