@@ -152,6 +152,87 @@ void bp_dropped_info(bounds_fn bounds, object_matrix_fn object_matrix, object_fo
     }
 }
 
+/* The segments of each path in paths[0 .. count), as fast_reader._path_ops
+ * lists them: letters[j] 'm', 'l', 'c' (a curve's end point; its control
+ * points skipped) with the point in xs[j], ys[j], or 'h' after a segment
+ * that closes the path; ends[i] is where path i's ops end. point is the
+ * caller's pair of floats FPDFPathSegment_GetPoint writes into (a failed
+ * call leaves the last point, as in Python). Per path too: its
+ * FPDFPageObj_GetMatrix (the identity where PDFium has none) into
+ * matrices[6 * i ...], FPDFPath_GetDrawMode's fill mode and stroke (a
+ * failed call leaves the last path's; zeros before any) and, where it
+ * fills, FPDFPageObj_GetFillColor's red, green and blue (-1 where that
+ * fails). Returns the number of ops, or minus the room needed when
+ * capacity is short (then nothing is done). */
+typedef int (*count_segments_fn)(void *path);
+typedef void *(*get_segment_fn)(void *path, int index);
+typedef int (*segment_type_fn)(void *segment);
+typedef int (*segment_point_fn)(void *segment, float *x, float *y);
+typedef int (*segment_close_fn)(void *segment);
+typedef int (*draw_mode_fn)(void *path, int *fill_mode, int *stroke);
+typedef int (*fill_color_fn)(void *object, unsigned *r, unsigned *g, unsigned *b, unsigned *a);
+int64_t bp_paths(count_segments_fn count_segments, get_segment_fn get_segment, segment_type_fn segment_type,
+                 segment_point_fn segment_point, segment_close_fn segment_close, object_matrix_fn object_matrix,
+                 draw_mode_fn draw_mode, fill_color_fn fill_color, int moveto, int bezierto,
+                 const uint64_t *paths, int64_t count, float *point, int64_t capacity, uint8_t *letters,
+                 double *xs, double *ys, int64_t *ends, double *matrices, int32_t *modes, int32_t *colours)
+{
+    int64_t needed = 0;
+    for (int64_t i = 0; i < count; i++) {
+        int segments = count_segments((void *)(uintptr_t)paths[i]);
+        if (segments > 0)
+            needed += 2 * (int64_t)segments;
+    }
+    if (needed > capacity)
+        return -needed;
+    int64_t j = 0;
+    int fill_mode = 0, stroke = 0;
+    for (int64_t i = 0; i < count; i++) {
+        void *path = (void *)(uintptr_t)paths[i];
+        int segments = count_segments(path), bezier = 0;
+        int64_t start = j;
+        for (int k = 0; k < segments; k++) {
+            void *segment = get_segment(path, k);
+            if (!segment)
+                continue;
+            int kind = segment_type(segment);
+            char letter;
+            if (kind == bezierto) {
+                bezier++;
+                if (bezier % 3)
+                    continue;
+                letter = 'c';
+            } else {
+                bezier = 0;
+                letter = kind == moveto ? 'm' : 'l';
+            }
+            segment_point(segment, &point[0], &point[1]);
+            letters[j] = (uint8_t)letter, xs[j] = point[0], ys[j] = point[1];
+            j++;
+            if (segment_close(segment)) {
+                letters[j] = 'h', xs[j] = 0, ys[j] = 0;
+                j++;
+            }
+        }
+        ends[i] = j;
+        if (j == start || letters[start] != 'm')
+            continue;  /* not a shape: Python asks no more of it */
+        fs_matrix m;
+        if (!object_matrix(path, &m))
+            m = (fs_matrix){1, 0, 0, 1, 0, 0};
+        double *out = &matrices[6 * i];
+        out[0] = m.a, out[1] = m.b, out[2] = m.c, out[3] = m.d, out[4] = m.e, out[5] = m.f;
+        draw_mode(path, &fill_mode, &stroke);
+        modes[2 * i] = fill_mode, modes[2 * i + 1] = stroke;
+        unsigned r, g, b, a;
+        if (fill_mode && fill_color(path, &r, &g, &b, &a))
+            colours[3 * i] = (int32_t)r, colours[3 * i + 1] = (int32_t)g, colours[3 * i + 2] = (int32_t)b;
+        else
+            colours[3 * i] = colours[3 * i + 1] = colours[3 * i + 2] = -1;
+    }
+    return j;
+}
+
 /* Python requires an init function of every extension it builds; this one
  * is never imported. */
 void *PyInit__pdfium_chars(void) { return NULL; }

@@ -176,6 +176,8 @@ class _CharLoops:
             "bp_run_info": (None, [_vp, _vp, _vp, _vp, _vp, _vp, ctypes.c_int64, _vp, _vp, _vp]),
             "bp_decimals": (None, [_vp, ctypes.c_int64, _vp, _vp, _vp, _vp, ctypes.c_int64]),
             "bp_dropped_info": (None, [_vp, _vp, _vp, _vp, _vp, ctypes.c_int64, _double, _vp, _vp, _vp, _vp]),
+            "bp_paths": (ctypes.c_int64, [_vp] * 8 + [_int, _int, _vp, ctypes.c_int64, _vp, ctypes.c_int64]
+                         + [_vp] * 7),
         }
         for name, (restype, argtypes) in signatures.items():
             function = getattr(lib, name)
@@ -191,6 +193,11 @@ class _CharLoops:
         self._get_bounds = address("FPDFPageObj_GetBounds")
         self._get_object_matrix = address("FPDFPageObj_GetMatrix")
         self._get_object_font_size = address("FPDFTextObj_GetFontSize")
+        self._path_functions = [address(name) for name in (
+            "FPDFPath_CountSegments", "FPDFPath_GetPathSegment", "FPDFPathSegment_GetType",
+            "FPDFPathSegment_GetPoint", "FPDFPathSegment_GetClose", "FPDFPageObj_GetMatrix", "FPDFPath_GetDrawMode",
+            "FPDFPageObj_GetFillColor")]
+        self._room = 0
         # decimals' cache: numbers repeat from line to line and page to page.
         self._slots = 1 << 14
         self._cache = (np.zeros(self._slots, dtype=np.uint64), np.zeros(self._slots),
@@ -233,6 +240,40 @@ class _CharLoops:
         keys, answers, used = self._cache
         self._decimals(values.ctypes.data, len(values), out.ctypes.data, keys.ctypes.data, answers.ctypes.data,
                        used.ctypes.data, self._slots)
+        return out
+
+    def paths(self, handles: list[int]) -> list[tuple]:
+        """``_described_paths`` of the paths ``handles``, in one call."""
+        count = len(handles)
+        paths = np.array(handles, dtype=np.uint64)
+        point = np.zeros(2, dtype=np.float32)
+        ends, matrices = np.empty(count, dtype=np.int64), np.empty(6 * count)
+        modes, colours = np.empty(2 * count, dtype=np.int32), np.empty(3 * count, dtype=np.int32)
+        while True:
+            room = self._room
+            letters, xs, ys = np.empty(room, dtype=np.uint8), np.empty(room), np.empty(room)
+            got = self._paths(*self._path_functions, _MOVETO, _BEZIERTO, paths.ctypes.data, count, point.ctypes.data,
+                              room, letters.ctypes.data, xs.ctypes.data, ys.ctypes.data, ends.ctypes.data,
+                              matrices.ctypes.data, modes.ctypes.data, colours.ctypes.data)
+            if got >= 0:
+                break
+            self._room = -got
+        xs = self.decimals(xs[:got]).tolist()
+        ys = self.decimals(ys[:got]).tolist()
+        letters = letters[:got].tobytes().decode("ascii")
+        ops = [("h",) if letter == "h" else (letter, x, y) for letter, x, y in zip(letters, xs, ys)]
+        out = []
+        start = 0
+        matrices = list(zip(*[iter(matrices.tolist())] * 6))
+        modes, colours = modes.tolist(), colours.tolist()
+        for i, end in enumerate(ends.tolist()):
+            mine = ops[start:end]
+            if not mine or mine[0][0] != "m":
+                out.append((mine, None, None, None, None))
+            else:
+                rgb = tuple(colours[3 * i:3 * i + 3])
+                out.append((mine, matrices[i], modes[2 * i], modes[2 * i + 1], None if rgb[0] < 0 else rgb))
+            start = end
         return out
 
     def dropped_info(self, handles: list[int]) -> tuple[list, list, list, list]:
@@ -1880,6 +1921,37 @@ def _shapes(paths: list, placer: _Placer, doctop: float, number: int) -> dict[st
     splits each painted path at its move-tos and calls a subpath a line, a
     rectangle or a curve by its operators and corners (converter.paint_path)."""
     shapes: dict[str, list[dict]] = {"rect": [], "line": [], "curve": []}
+    matrices: dict[tuple, tuple] = {}
+    described = _LOOPS.paths([handle for handle, _ in paths]) if _LOOPS is not None else _described_paths(paths)
+    for (handle, form_matrix), (ops, object_matrix, fill_mode, stroke, rgb) in zip(paths, described):
+        if object_matrix is None:  # not a shape: no move-to first
+            continue
+        shape = "".join([op[0] for op in ops])
+        raw = (object_matrix, form_matrix)
+        matrix = matrices.get(raw)
+        if matrix is None:
+            matrix = tuple(_decimal(v) for v in object_matrix)
+            if form_matrix is not None:
+                matrix = _multiply(matrix, form_matrix)
+            matrix = matrices[raw] = _multiply(matrix, placer.ctm)
+        # PDFium has the fill as RGB whatever the colour space; pipeline.tables
+        # turns pdfminer's components into "#rrggbb" the same way.
+        colour = (rgb[0] / 255, rgb[1] / 255, rgb[2] / 255) if rgb is not None else None
+        style = {"stroke": bool(stroke), "fill": fill_mode != 0, "non_stroking_color": colour}
+        # Several subpaths are cut at their move-tos, dropping lone move-tos.
+        subpaths = [(0, len(shape))] if shape.count("m") == 1 else \
+            [match.span() for match in re.finditer(r"m[^m]+", shape)]
+        for begin, end in subpaths:
+            kind, pts = _classify(shape[begin:end], ops[begin:end], matrix)
+            shapes[kind].append(_shape(kind, pts, style, placer, doctop, number))
+    return shapes
+
+
+def _described_paths(paths: list):
+    """For each path: its ops (``_path_ops``) and, if they start with a
+    move-to, its matrix, fill mode, stroke and fill colour (red, green, blue,
+    or None), else None for those. A failed PDFium call leaves the point or
+    draw mode read before, as in ``_CharLoops.paths``."""
     point = (_float * 2)()
     x_ref, y_ref = ctypes.byref(point), ctypes.byref(point, ctypes.sizeof(_float))
     fill_mode, stroke = _int(), _int()
@@ -1888,35 +1960,18 @@ def _shapes(paths: list, placer: _Placer, doctop: float, number: int) -> dict[st
     rgba_refs = [ctypes.byref(rgba, 4 * k) for k in range(4)]
     matrix_out = pdfium_c.FS_MATRIX()
     matrix_ref = ctypes.byref(matrix_out)
-    matrices: dict[tuple, tuple] = {}
-    for handle, form_matrix in paths:
+    for handle, _ in paths:
         ref = _vp(handle)
         ops = _path_ops(ref, point, x_ref, y_ref)
-        shape = "".join([op[0] for op in ops])
-        if shape[:1] != "m":
+        if not ops or ops[0][0] != "m":
+            yield ops, None, None, None, None
             continue
         object_matrix = _object_matrix(ref, matrix_out, matrix_ref)
-        raw = (object_matrix, form_matrix)
-        matrix = matrices.get(raw)
-        if matrix is None:
-            matrix = tuple(_decimal(v) for v in object_matrix)
-            if form_matrix is not None:
-                matrix = _multiply(matrix, form_matrix)
-            matrix = matrices[raw] = _multiply(matrix, placer.ctm)
         _bare_path_draw_mode(ref, *draw_mode_refs)
-        colour = None
+        rgb = None
         if fill_mode.value and _bare_fill_color(ref, *rgba_refs):
-            # PDFium has it as RGB whatever the colour space; pipeline.tables
-            # turns pdfminer's components into "#rrggbb" the same way.
-            colour = (rgba[0] / 255, rgba[1] / 255, rgba[2] / 255)
-        style = {"stroke": bool(stroke.value), "fill": fill_mode.value != 0, "non_stroking_color": colour}
-        # Several subpaths are cut at their move-tos, dropping lone move-tos.
-        subpaths = [(0, len(shape))] if shape.count("m") == 1 else \
-            [match.span() for match in re.finditer(r"m[^m]+", shape)]
-        for begin, end in subpaths:
-            kind, pts = _classify(shape[begin:end], ops[begin:end], matrix)
-            shapes[kind].append(_shape(kind, pts, style, placer, doctop, number))
-    return shapes
+            rgb = (rgba[0], rgba[1], rgba[2])
+        yield ops, object_matrix, fill_mode.value, stroke.value, rgb
 
 
 def _path_ops(ref, point, x_ref, y_ref) -> list[tuple]:
