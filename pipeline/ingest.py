@@ -8,7 +8,9 @@ others are still ingested and the database is untouched for the failed one.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import multiprocessing
 import os
 import re
@@ -396,12 +398,34 @@ def parse_file(job: _Job, *, max_pages: int | None = None, max_bytes: int | None
                reader: str = "fast") -> Extraction | FileOutcome:
     """Read and extract one file: no database (runs in a worker process)."""
     try:
-        doc = read_document(job.path, max_pages=max_pages, max_bytes=max_bytes, doc_id=job.doc_id, reader=reader)
-        doc.path = job.resolved
-        doc.filename = storable(doc.filename)
-        return extract(doc, stat=job.stat)
+        with _fewer_collections():
+            return _parse(job, max_pages=max_pages, max_bytes=max_bytes, reader=reader)
     except _FILE_ERRORS as exc:
         return _failed(job.shown, exc, "ingested")
+
+
+def _parse(job: _Job, *, max_pages: int | None, max_bytes: int | None, reader: str) -> Extraction:
+    doc = read_document(job.path, max_pages=max_pages, max_bytes=max_bytes, doc_id=job.doc_id, reader=reader)
+    doc.path = job.resolved
+    doc.filename = storable(doc.filename)
+    return extract(doc, stat=job.stat)
+
+
+@contextlib.contextmanager
+def _fewer_collections(young: int = 10_000):
+    """Let the cyclic garbage collector wait for ``young`` new objects
+    (Python's default: 700) while a document is parsed. Parsing makes
+    hundreds of thousands of objects that live on (words, lines, records)
+    and next to no cycles, and a collection is triggered, and walks the
+    young objects, every 700 of them: ~5% of an ingest's time (measured
+    with gc.callbacks), 1% with this."""
+    before = gc.get_threshold()
+    if before[0]:  # 0: collection switched off, and left so
+        gc.set_threshold(max(young, before[0]), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 # Besides the project's own errors, what a hostile or broken file can provoke:

@@ -192,3 +192,33 @@ def test_a_lingering_worker_does_not_hold_the_ingest_lock(tmp_path, close):
         assert free == (close == "close")
     finally:
         os.kill(worker, signal.SIGKILL)
+
+
+def test_parsing_collects_garbage_less_often_and_puts_the_setting_back(tmp_path, monkeypatch):
+    """parse_file lets the garbage collector wait for more new objects while
+    it parses (speed), then restores the process's setting, after a file
+    that fails too; a process with collection switched off keeps it off."""
+    import gc
+
+    seen = []
+    real_read = ingest_module.read_document
+    monkeypatch.setattr(ingest_module, "read_document", lambda *a, **k: seen.append(gc.get_threshold()) or
+                        real_read(*a, **k))
+    good = tmp_path / "minutes.txt"
+    good.write_text("Minutes of the Board meeting held on 3 March 2025\n\nRESOLVED: that the report be noted.\n")
+    bad = tmp_path / "empty.txt"
+    bad.write_text("")
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        for path in (good, bad):
+            job = ingest_module._Job(path=path, shown=path.name, doc_id="d", resolved=str(path), stat=path.stat())
+            ingest_module.parse_file(job)
+            assert gc.get_threshold() == (700, 10, 10)
+        assert seen == [(10_000, 10, 10)] * 2
+        gc.set_threshold(0)
+        ingest_module.parse_file(ingest_module._Job(path=good, shown="m", doc_id="d", resolved=str(good),
+                                                    stat=good.stat()))
+        assert seen[-1][0] == 0 and gc.get_threshold()[0] == 0
+    finally:
+        gc.set_threshold(*before)
