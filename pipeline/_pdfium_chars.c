@@ -233,6 +233,33 @@ int64_t bp_paths(count_segments_fn count_segments, get_segment_fn get_segment, s
     return j;
 }
 
+/* The page's objects (FPDFPage_GetObject for each of its
+ * FPDFPage_CountObjects, leaving out none PDFium fails to give) into
+ * handles, their FPDFPageObj_GetType into types. Returns how many, or
+ * minus the room needed when capacity is short (then nothing is written). */
+typedef int (*count_objects_fn)(void *page);
+typedef void *(*page_object_fn)(void *page, int index);
+typedef int (*object_type_fn)(void *object);
+int64_t bp_page_objects(count_objects_fn count_objects, page_object_fn page_object, object_type_fn object_type,
+                        void *page, int64_t capacity, uint64_t *handles, int32_t *types)
+{
+    int count = count_objects(page);
+    if (count <= 0)
+        return 0;
+    if (count > capacity)
+        return -(int64_t)count;
+    int64_t j = 0;
+    for (int k = 0; k < count; k++) {
+        void *object = page_object(page, k);
+        if (!object)
+            continue;
+        handles[j] = (uint64_t)(uintptr_t)object;
+        types[j] = object_type(object);
+        j++;
+    }
+    return j;
+}
+
 /* Python requires an init function of every extension it builds; this one
  * is never imported. */
 void *PyInit__pdfium_chars(void) { return NULL; }

@@ -176,6 +176,7 @@ class _CharLoops:
             "bp_run_info": (None, [_vp, _vp, _vp, _vp, _vp, _vp, ctypes.c_int64, _vp, _vp, _vp]),
             "bp_decimals": (None, [_vp, ctypes.c_int64, _vp, _vp, _vp, _vp, ctypes.c_int64]),
             "bp_dropped_info": (None, [_vp, _vp, _vp, _vp, _vp, ctypes.c_int64, _double, _vp, _vp, _vp, _vp]),
+            "bp_page_objects": (ctypes.c_int64, [_vp, _vp, _vp, _vp, ctypes.c_int64, _vp, _vp]),
             "bp_paths": (ctypes.c_int64, [_vp] * 8 + [_int, _int, _vp, ctypes.c_int64, _vp, ctypes.c_int64]
                          + [_vp] * 7),
         }
@@ -198,6 +199,9 @@ class _CharLoops:
             "FPDFPathSegment_GetPoint", "FPDFPathSegment_GetClose", "FPDFPageObj_GetMatrix", "FPDFPath_GetDrawMode",
             "FPDFPageObj_GetFillColor")]
         self._room = 0
+        self._object_functions = [address(name) for name in (
+            "FPDFPage_CountObjects", "FPDFPage_GetObject", "FPDFPageObj_GetType")]
+        self._objects_room = 0
         # decimals' cache: numbers repeat from line to line and page to page.
         self._slots = 1 << 14
         self._cache = (np.zeros(self._slots, dtype=np.uint64), np.zeros(self._slots),
@@ -241,6 +245,16 @@ class _CharLoops:
         self._decimals(values.ctypes.data, len(values), out.ctypes.data, keys.ctypes.data, answers.ctypes.data,
                        used.ctypes.data, self._slots)
         return out
+
+    def page_objects(self, page: int) -> tuple[np.ndarray, np.ndarray]:
+        """The page's objects (none left out by PDFium) and their types."""
+        while True:
+            room = self._objects_room
+            handles, types = np.empty(room, dtype=np.uint64), np.empty(room, dtype=np.int32)
+            got = self._page_objects(*self._object_functions, page, room, handles.ctypes.data, types.ctypes.data)
+            if got >= 0:
+                return handles[:got], types[:got]
+            self._objects_room = -got
 
     def paths(self, handles: list[int]) -> list[tuple]:
         """``_described_paths`` of the paths ``handles``, in one call."""
@@ -648,12 +662,24 @@ class _PageObjects:
         self.form_matrix: dict[int, tuple] = {}
         self.paths: list[tuple[int, tuple | None]] = []
         self.images = 0
-        page_ref = _vp(ctypes.cast(page.raw, ctypes.c_void_p).value)
-        count = _bare_count_objects(page_ref)
-        handles = [handle for handle in map(_bare_page_object, repeat(page_ref, max(count, 0)), range(count))
-                   if handle]
-        for handle, kind in zip(handles, map(_bare_object_type, handles)):
-            self._add(handle.value, kind, None)
+        page_int = ctypes.cast(page.raw, ctypes.c_void_p).value
+        if _LOOPS is not None:
+            handles, kinds = _LOOPS.page_objects(page_int)
+            if not (kinds == _FORM).any():  # in one go: text objects in order, paths, images
+                texts = handles[kinds == _TEXT].tolist()
+                self.order = dict(zip(texts, range(len(texts))))
+                self.paths = [(handle, None) for handle in handles[kinds == _PATH].tolist()]
+                self.images = int((kinds == _IMAGE).sum())
+                return
+            pairs = zip(handles.tolist(), kinds.tolist())
+        else:
+            page_ref = _vp(page_int)
+            count = _bare_count_objects(page_ref)
+            found = [handle for handle in map(_bare_page_object, repeat(page_ref, max(count, 0)), range(count))
+                     if handle]
+            pairs = zip([handle.value for handle in found], map(_bare_object_type, found))
+        for handle, kind in pairs:
+            self._add(handle, kind, None)
 
     def _walk(self, count: int, get, matrix: tuple | None) -> None:
         for k in range(count):
