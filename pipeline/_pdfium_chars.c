@@ -122,8 +122,19 @@ void bp_decimals(const double *values, int64_t count, double *out, uint64_t *key
  * FPDFPageObj_GetMatrix (the identity where PDFium has none) in
  * matrix[6 * i ...], FPDFTextObj_GetFontSize in sizes[i] and
  * FPDFTextObj_GetFont in fonts[i]: what fast_reader._dropped_space asks. */
-typedef int (*bounds_fn)(void *object, float *left, float *bottom, float *right, float *top);
 typedef int (*object_matrix_fn)(void *object, fs_matrix *matrix);
+
+/* FPDFPageObj_GetMatrix of object into out[0 .. 6), the identity where
+ * PDFium has none (fast_reader._object_matrix). */
+static void matrix_of(object_matrix_fn object_matrix, void *object, double *out)
+{
+    fs_matrix m;
+    if (!object_matrix(object, &m))
+        m = (fs_matrix){1, 0, 0, 1, 0, 0};
+    out[0] = m.a, out[1] = m.b, out[2] = m.c, out[3] = m.d, out[4] = m.e, out[5] = m.f;
+}
+
+typedef int (*bounds_fn)(void *object, float *left, float *bottom, float *right, float *top);
 typedef int (*object_font_size_fn)(void *object, float *size);
 void bp_dropped_info(bounds_fn bounds, object_matrix_fn object_matrix, object_font_size_fn font_size,
                      object_font_fn object_font, const uint64_t *handles, int64_t count, double empty,
@@ -137,11 +148,7 @@ void bp_dropped_info(bounds_fn bounds, object_matrix_fn object_matrix, object_fo
             status[i] = 0;
             continue;
         }
-        fs_matrix m;
-        if (!object_matrix(object, &m))
-            m = (fs_matrix){1, 0, 0, 1, 0, 0};
-        double *out = &matrix[6 * i];
-        out[0] = m.a, out[1] = m.b, out[2] = m.c, out[3] = m.d, out[4] = m.e, out[5] = m.f;
+        matrix_of(object_matrix, object, &matrix[6 * i]);
         if (!font_size(object, &size)) {
             status[i] = 1;
             continue;
@@ -217,11 +224,7 @@ int64_t bp_paths(count_segments_fn count_segments, get_segment_fn get_segment, s
         ends[i] = j;
         if (j == start || letters[start] != 'm')
             continue;  /* not a shape: Python asks no more of it */
-        fs_matrix m;
-        if (!object_matrix(path, &m))
-            m = (fs_matrix){1, 0, 0, 1, 0, 0};
-        double *out = &matrices[6 * i];
-        out[0] = m.a, out[1] = m.b, out[2] = m.c, out[3] = m.d, out[4] = m.e, out[5] = m.f;
+        matrix_of(object_matrix, path, &matrices[6 * i]);
         draw_mode(path, &fill_mode, &stroke);
         modes[2 * i] = fill_mode, modes[2 * i + 1] = stroke;
         unsigned r, g, b, a;

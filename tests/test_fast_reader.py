@@ -191,6 +191,18 @@ def test_page_size_is_the_files_to_the_last_digit(tmp_path, how):
     assert layout(fast)[0][2], "no words read"
 
 
+def _pages_in_detail(path):
+    """Every word with its box, font and size, and every table's cells, of
+    each page the fast reader reads (or the error it raises)."""
+    try:
+        doc = read_document(path, reader="fast")
+    except BoardPapersError as exc:
+        return type(exc).__name__
+    return [(p.width, p.height, [(w.text, w.x0, w.top, w.x1, w.bottom, w.fontname, w.size)
+                                 for line in p.lines for w in line.words],
+             [[[c.text if c else None for c in row] for row in t.rows] for t in p.tables]) for p in doc.pages]
+
+
 def test_compiled_character_loops_change_nothing(monkeypatch):
     """pipeline/_pdfium_chars.c makes the per-character PDFium calls in C;
     without it (no compiler at install) Python makes them: same pages."""
@@ -202,19 +214,10 @@ def test_compiled_character_loops_change_nothing(monkeypatch):
             "a C compiler is here but pipeline/_pdfium_chars.c was not built: run `pip install -e .` again"
         pytest.skip("no C compiler: the compiled loops are not built")
 
-    def pages(path):
-        try:
-            doc = read_document(path, reader="fast")
-        except BoardPapersError as exc:
-            return type(exc).__name__
-        return [(p.width, p.height, [(w.text, w.x0, w.top, w.x1, w.bottom, w.fontname, w.size)
-                                     for line in p.lines for w in line.words],
-                 [[[c.text if c else None for c in row] for row in t.rows] for t in p.tables]) for p in doc.pages]
-
     papers = [*CORPUS_PDFS, *(SHARED_REAL / name for name in REAL_PDFS)]
-    with_c = [pages(path) for path in papers]
+    with_c = [_pages_in_detail(path) for path in papers]
     monkeypatch.setattr(fast_reader, "_LOOPS", None)
-    assert [pages(path) for path in papers] == with_c
+    assert [_pages_in_detail(path) for path in papers] == with_c
     assert sum(len(words) for doc in with_c if isinstance(doc, list) for _, _, words, _ in doc) > 10_000
 
 
@@ -254,28 +257,19 @@ def test_fonts_lent_by_the_page_before_change_nothing(monkeypatch):
     that may have been closed."""
     from pipeline import fast_reader
 
-    def pages(path):
-        try:
-            doc = read_document(path, reader="fast")
-        except BoardPapersError as exc:
-            return type(exc).__name__
-        return [(p.width, p.height, [(w.text, w.x0, w.top, w.x1, w.bottom, w.fontname, w.size)
-                                     for line in p.lines for w in line.words],
-                 [[[c.text if c else None for c in row] for row in t.rows] for t in p.tables]) for p in doc.pages]
-
     papers = [*CORPUS_PDFS, *(SHARED_REAL / name for name in REAL_PDFS)]
-    lent = [pages(path) for path in papers]
+    lent = [_pages_in_detail(path) for path in papers]
     made: list[int] = []
     real_init = fast_reader._Font.__init__
     monkeypatch.setattr(fast_reader._Font, "__init__", lambda self, handle: made.append(1) or real_init(self, handle))
     monkeypatch.setattr(fast_reader._PageFonts, "__init__", lambda self, before=None: dict.__init__(self) or
                         setattr(self, "before", None))
-    assert [pages(path) for path in papers] == lent
+    assert [_pages_in_detail(path) for path in papers] == lent
     fresh = len(made)
     made.clear()
     monkeypatch.undo()
     monkeypatch.setattr(fast_reader._Font, "__init__", lambda self, handle: made.append(1) or real_init(self, handle))
-    assert [pages(path) for path in papers] == lent
+    assert [_pages_in_detail(path) for path in papers] == lent
     assert len(made) < fresh / 3, "fonts were not lent from page to page"
 
     # Only the page before lends, so only fonts it used (and kept alive).
