@@ -198,10 +198,9 @@ class _CharLoops:
             "FPDFPath_CountSegments", "FPDFPath_GetPathSegment", "FPDFPathSegment_GetType",
             "FPDFPathSegment_GetPoint", "FPDFPathSegment_GetClose", "FPDFPageObj_GetMatrix", "FPDFPath_GetDrawMode",
             "FPDFPageObj_GetFillColor")]
-        self._room = 0
         self._object_functions = [address(name) for name in (
             "FPDFPage_CountObjects", "FPDFPage_GetObject", "FPDFPageObj_GetType")]
-        self._objects_room = 0
+        self._rooms = {"objects": 0, "paths": 0}  # the largest output each call has needed
         # decimals' cache: numbers repeat from line to line and page to page.
         self._slots = 1 << 14
         self._cache = (np.zeros(self._slots, dtype=np.uint64), np.zeros(self._slots),
@@ -225,17 +224,17 @@ class _CharLoops:
         self._is_generated(self._get_generated, tp, indexes.ctypes.data, len(indexes), out.ctypes.data)
         return out.view(bool)
 
-    def run_info(self, tp: int, indexes: np.ndarray, objects: np.ndarray) -> tuple[list, list, list]:
+    def run_info(self, tp: int, indexes: np.ndarray, objects: np.ndarray) -> tuple[list, np.ndarray, list]:
         """For each run's first character: its (a, b, c, d) text matrix, as
-        ``_bare_get_matrix`` into one reused matrix leaves it; its font size;
-        its text object's font handle."""
+        ``_bare_get_matrix`` into one reused matrix leaves it; its font size
+        (as PDFium gives it); its text object's font handle."""
         indexes = np.ascontiguousarray(indexes, dtype=np.int64)
         objects = np.ascontiguousarray(objects, dtype=np.uint64)
         count = len(indexes)
         linear, sizes, fonts = np.empty(4 * count), np.empty(count), np.empty(count, dtype=np.uint64)
         self._run_info(self._get_matrix, self._get_font_size, self._get_object_font, tp, indexes.ctypes.data,
                        objects.ctypes.data, count, linear.ctypes.data, sizes.ctypes.data, fonts.ctypes.data)
-        return list(zip(*[iter(linear.tolist())] * 4)), sizes.tolist(), fonts.tolist()
+        return _tuples(linear, 4), sizes, fonts.tolist()
 
     def decimals(self, values: np.ndarray) -> np.ndarray:
         """``_decimal`` of each value."""
@@ -248,13 +247,23 @@ class _CharLoops:
 
     def page_objects(self, page: int) -> tuple[np.ndarray, np.ndarray]:
         """The page's objects (none left out by PDFium) and their types."""
-        while True:
-            room = self._objects_room
+        def attempt(room):
             handles, types = np.empty(room, dtype=np.uint64), np.empty(room, dtype=np.int32)
-            got = self._page_objects(*self._object_functions, page, room, handles.ctypes.data, types.ctypes.data)
+            return self._page_objects(*self._object_functions, page, room, handles.ctypes.data,
+                                      types.ctypes.data), (handles, types)
+
+        got, (handles, types) = self._with_room("objects", attempt)
+        return handles[:got], types[:got]
+
+    def _with_room(self, call: str, attempt) -> tuple[int, object]:
+        """``attempt(room)`` with room for the largest output ``call`` has
+        needed, and again with more room while it answers that it needs
+        more (minus the room needed; then it has written nothing)."""
+        while True:
+            got, out = attempt(self._rooms[call])
             if got >= 0:
-                return handles[:got], types[:got]
-            self._objects_room = -got
+                return got, out
+            self._rooms[call] = -got
 
     def paths(self, handles: list[int]) -> list[tuple]:
         """``_described_paths`` of the paths ``handles``, in one call."""
@@ -263,22 +272,21 @@ class _CharLoops:
         point = np.zeros(2, dtype=np.float32)
         ends, matrices = np.empty(count, dtype=np.int64), np.empty(6 * count)
         modes, colours = np.empty(2 * count, dtype=np.int32), np.empty(3 * count, dtype=np.int32)
-        while True:
-            room = self._room
+
+        def attempt(room):
             letters, xs, ys = np.empty(room, dtype=np.uint8), np.empty(room), np.empty(room)
-            got = self._paths(*self._path_functions, _MOVETO, _BEZIERTO, paths.ctypes.data, count, point.ctypes.data,
-                              room, letters.ctypes.data, xs.ctypes.data, ys.ctypes.data, ends.ctypes.data,
-                              matrices.ctypes.data, modes.ctypes.data, colours.ctypes.data)
-            if got >= 0:
-                break
-            self._room = -got
+            return self._paths(*self._path_functions, _MOVETO, _BEZIERTO, paths.ctypes.data, count, point.ctypes.data,
+                               room, letters.ctypes.data, xs.ctypes.data, ys.ctypes.data, ends.ctypes.data,
+                               matrices.ctypes.data, modes.ctypes.data, colours.ctypes.data), (letters, xs, ys)
+
+        got, (letters, xs, ys) = self._with_room("paths", attempt)
         xs = self.decimals(xs[:got]).tolist()
         ys = self.decimals(ys[:got]).tolist()
         letters = letters[:got].tobytes().decode("ascii")
         ops = [("h",) if letter == "h" else (letter, x, y) for letter, x, y in zip(letters, xs, ys)]
         out = []
         start = 0
-        matrices = list(zip(*[iter(matrices.tolist())] * 6))
+        matrices = _tuples(matrices, 6)
         modes, colours = modes.tolist(), colours.tolist()
         for i, end in enumerate(ends.tolist()):
             mine = ops[start:end]
@@ -301,7 +309,19 @@ class _CharLoops:
         self._dropped_info(self._get_bounds, self._get_object_matrix, self._get_object_font_size,
                            self._get_object_font, objects.ctypes.data, count, _EMPTY, status.ctypes.data,
                            matrix.ctypes.data, sizes.ctypes.data, fonts.ctypes.data)
-        return status.tolist(), list(zip(*[iter(matrix.tolist())] * 6)), sizes, fonts.tolist()
+        return status.tolist(), _tuples(matrix, 6), sizes, fonts.tolist()
+
+
+def _tuples(values: np.ndarray, size: int) -> list[tuple]:
+    """A flat array as consecutive tuples of ``size`` floats."""
+    return list(zip(*[iter(values.tolist())] * size))
+
+
+def _decimals(values: np.ndarray) -> np.ndarray:
+    """``_decimal`` of each value: by the compiled loops where built."""
+    if _LOOPS is not None:
+        return _LOOPS.decimals(values)
+    return np.array([_decimal(v) for v in values.tolist()], dtype=np.float64)
 
 
 _LOOPS = _char_loops()
@@ -1204,7 +1224,7 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: _PageFonts, objects: _PageOb
         matrix = pdfium_c.FS_MATRIX()
         if loops is not None:
             run_linears, run_sizes, run_fonts = loops.run_info(tp_int, index_array[object_firsts], run_handles)
-            run_sizes = loops.decimals(np.array(run_sizes)).tolist()
+            run_sizes = loops.decimals(run_sizes).tolist()
         else:
             run_linears, run_sizes, run_fonts = [], [], []
             matrix_ref = ctypes.byref(matrix)
@@ -1292,10 +1312,7 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: _PageFonts, objects: _PageOb
         line_run = np.searchsorted(object_firsts, line_starts, side="right") - 1
         lines = len(line_starts)
         line_xs, line_ys = xs[line_starts], ys[line_starts]
-        if loops is not None:
-            decimals = loops.decimals(np.concatenate([line_ys, line_xs]))
-        else:
-            decimals = np.array([_decimal(v) for v in np.concatenate([line_ys, line_xs]).tolist()], dtype=np.float64)
+        decimals = _decimals(np.concatenate([line_ys, line_xs]))
         lengths = np.diff(np.append(line_starts, m))
         with np.errstate(all="ignore"):
             f = decimals[:lines] + placer.ctm[5]
