@@ -1118,7 +1118,7 @@ def make_indicator_statistics(nlp: Language, name: str):
         "not_statistics": P.not_statistic_patterns(),
         "cues": P.comparison_patterns(),
         "periods": P.period_patterns(),
-    })
+    }, unordered=("not_statistics",))  # read as a set of blocked tokens
 
     def spans(found: list[tuple[int, int, int]], doc: Doc) -> list[Span]:
         return [Span(doc, start, end, label=nlp.vocab.strings[key]) for key, start, end in found]

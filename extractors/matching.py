@@ -30,8 +30,10 @@ Patterns with no anchor, or whose extent around every anchor is unbounded,
 make the matcher fall back to running over the whole document.
 
 ``WindowedMatchers`` runs several such matchers over the same documents (it
-is the entry point), finding all their windows in one pass over the tokens. ``text_prefilter``
-is the same idea on raw text, for a matcher only ever run on short texts: a
+is the entry point), finding all their windows in one pass over the tokens;
+a family whose matches are read as a set can be split into one matcher per
+anchor, each run only around its own anchor. ``text_prefilter`` is the same
+idea on raw text, for a matcher only ever run on short texts: a
 test, derived from the patterns, that is true of every text in which they
 can match, so the tokenizer and matcher can be skipped for the rest.
 
@@ -177,44 +179,7 @@ class WindowedMatcher:
             self.matcher.add(label, [pattern])
             anchors.append(pattern_anchor(pattern))
         self.whole = any(a is None for a in anchors)
-        self.anchors = [a for a in anchors if a is not None]
-        self._index()
-
-    def _index(self) -> None:
-        """The anchors grouped by test, each with the widest reach of the
-        patterns that use it: literal texts, lower-cased texts, regexes."""
-        def widen(table, key, anchor):
-            before, after = table.get(key, (-1, -1))
-            table[key] = (max(before, anchor.before), max(after, anchor.after))
-
-        orths: dict = {}
-        lowers: dict = {}
-        regexes: dict = {}
-        for anchor in self.anchors:
-            for text in anchor.orths:
-                widen(orths, text, anchor)
-            for text in anchor.lowers:
-                widen(lowers, text, anchor)
-            if anchor.regex is not None:
-                widen(regexes, (anchor.regex.pattern, anchor.regex_attr), anchor)
-        self._orths, self._lowers = orths, lowers
-        self._regexes = [(re.compile(pattern), attr == "LOWER", reach) for (pattern, attr), reach in regexes.items()]
-
-    def _reach(self, text: str, lower: str, seen: dict) -> tuple[int, int] | None:
-        """(before, after) reach of the anchors a token (``text``, lower-cased
-        ``lower``) satisfies, or None. ``seen`` caches regex results across
-        the matchers of a ``WindowedMatchers``, which share regexes."""
-        reaches = [r for r in (self._orths.get(text), self._lowers.get(lower)) if r is not None]
-        for regex, on_lower, reach in self._regexes:
-            key = (regex.pattern, on_lower)
-            hit = seen.get(key)
-            if hit is None:
-                hit = seen[key] = regex.search(lower if on_lower else text) is not None
-            if hit:
-                reaches.append(reach)
-        if not reaches:
-            return None
-        return max(r[0] for r in reaches), max(r[1] for r in reaches)
+        self.anchors = [] if self.whole else anchors
 
     def run(self, doc: Doc, windows: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
         """The matches within ``windows``, as whole-document offsets."""
@@ -262,49 +227,118 @@ def _alternation(patterns: list[str]) -> re.Pattern | None:
         return None
 
 
+def _by_anchor(patterns: list) -> list[list]:
+    """``patterns`` ([(label, pattern)]) in groups that share one anchor test,
+    patterns without an anchor together, in their first pattern's order."""
+    groups: dict = {}
+    for label, pattern in patterns:
+        anchor = pattern_anchor(pattern)
+        key = None if anchor is None else (anchor.orths, anchor.lowers,
+                                           anchor.regex.pattern if anchor.regex else None, anchor.regex_attr)
+        groups.setdefault(key, []).append((label, pattern))
+    return list(groups.values())
+
+
+def _start_end_key(match: tuple[int, int, int]) -> tuple[int, int, int]:
+    return match[1], match[2], match[0]
+
+
 class WindowedMatchers:
     """Several ``WindowedMatcher`` over the same documents, their windows
-    found in one pass over the tokens."""
+    found in one pass over the tokens.
 
-    def __init__(self, vocab, families: dict[str, list]):
+    A family named in ``unordered`` is split into one matcher per anchor test,
+    each run only around its own anchor: the cost of spaCy's ``Matcher`` is
+    tokens times patterns, so a number then opens a window for the patterns
+    anchored on a number, not for every pattern of the family. Such a family's
+    matches are the set ``Matcher(doc)`` gives, each once, sorted by (start,
+    end, match_id) instead of in the ``Matcher``'s order: for families whose
+    users read them as a set."""
+
+    def __init__(self, vocab, families: dict[str, list], unordered: tuple[str, ...] = ()):
+        unknown = set(unordered) - families.keys()
+        if unknown:
+            raise ValueError(f"unordered names no family: {sorted(unknown)}")
         self.vocab = vocab
-        self.matchers = {name: WindowedMatcher(vocab, patterns) for name, patterns in families.items()}
+        self.families = list(families)
+        self.unordered = tuple(unordered)
+        # Every matcher that runs, with the family it finds matches for.
+        self.parts: list[tuple[str, WindowedMatcher]] = [
+            (name, WindowedMatcher(vocab, group))
+            for name, patterns in families.items()
+            for group in (_by_anchor(patterns) if name in self.unordered else [patterns])]
         self._memo: dict[int, tuple | None] = {}
         _INSTANCES.add(self)
+        self._index()
+
+    def _index(self) -> None:
+        """Each anchor test with how far the windows it opens reach, per
+        matcher (by its position in ``parts``): literal texts, lower-cased
+        texts, and regexes, each tested once however many matchers use it."""
+        def widen(table: dict, key, slot: int, anchor: _Anchor) -> None:
+            reaches = table.setdefault(key, {})
+            before, after = reaches.get(slot, (-1, -1))
+            reaches[slot] = (max(before, anchor.before), max(after, anchor.after))
+
+        orths: dict = {}
+        lowers: dict = {}
+        regexes: dict = {}
+        for slot, (_, matcher) in enumerate(self.parts):
+            for anchor in matcher.anchors:
+                for text in anchor.orths:
+                    widen(orths, text, slot, anchor)
+                for text in anchor.lowers:
+                    widen(lowers, text, slot, anchor)
+                if anchor.regex is not None:
+                    widen(regexes, (anchor.regex.pattern, anchor.regex_attr == "LOWER"), slot, anchor)
+        self._orths = {text: tuple(reaches.items()) for text, reaches in orths.items()}
+        self._lowers = {text: tuple(reaches.items()) for text, reaches in lowers.items()}
+        self._regexes = [(re.compile(pattern), on_lower, tuple(reaches.items()))
+                         for (pattern, on_lower), reaches in regexes.items()]
         # One search that fails wherever every anchor regex fails, to skip
-        # testing them one by one on most words.
-        regexes = {(regex.pattern, on_lower) for m in self.matchers.values() for regex, on_lower, _ in m._regexes}
-        self._no_regex = {key: False for key in regexes}
-        self._any_regex = {on_lower: _alternation([pattern for pattern, lower in regexes if lower == on_lower])
-                           for on_lower in (False, True)}
+        # testing them one by one on most words (None: test them one by one).
+        self._any_regex = [(on_lower, _alternation([pattern for pattern, lower in regexes if lower == on_lower]))
+                           for on_lower in (False, True)]
 
     def _reaches(self, orth: int) -> tuple | None:
+        """((slot, (before, after)), …) for the matchers with an anchor the
+        token string ``orth`` satisfies, by slot, or None if there are none."""
         text = self.vocab.strings[orth]
         lower = text.lower()
-        seen: dict = {}
-        if all(regex is not None and regex.search(lower if on_lower else text) is None
-               for on_lower, regex in self._any_regex.items()):
-            seen = dict(self._no_regex)
-        reaches = tuple(None if m.whole else m._reach(text, lower, seen) for m in self.matchers.values())
-        return None if all(r is None for r in reaches) else reaches
+        hits = [self._orths.get(text, ()), self._lowers.get(lower, ())]
+        if not all(regex is not None and regex.search(lower if on_lower else text) is None
+                   for on_lower, regex in self._any_regex):
+            hits += [reaches for regex, on_lower, reaches in self._regexes
+                     if regex.search(lower if on_lower else text) is not None]
+        merged: dict[int, tuple[int, int]] = {}
+        for reaches in hits:
+            for slot, (before, after) in reaches:
+                old = merged.get(slot)
+                merged[slot] = (before, after) if old is None else (max(old[0], before), max(old[1], after))
+        return tuple(sorted(merged.items())) or None
 
     def __call__(self, doc: Doc) -> dict[str, list[tuple[int, int, int]]]:
-        """For each matcher by name, its matches as ``Matcher(doc)`` gives them."""
+        """For each family by name, its matches as ``Matcher(doc)`` gives them
+        (for an ``unordered`` family: the same set, sorted)."""
         length = len(doc)
         if len(self._memo) > 500_000:
             self._memo.clear()
         memo = self._memo
-        windows: list[list[tuple[int, int]]] = [[] for _ in self.matchers]
+        windows: list[list[tuple[int, int]]] = [[] for _ in self.parts]
         for i, orth in enumerate(doc.to_array(ORTH).tolist() if length else []):
             reaches = memo.get(orth, False)
             if reaches is False:
                 reaches = memo[orth] = self._reaches(orth)
             if reaches is None:
                 continue
-            for k, reach in enumerate(reaches):
-                if reach is not None:
-                    _add_window(windows[k], i, reach, length)
-        return {name: matcher.run(doc, found) for (name, matcher), found in zip(self.matchers.items(), windows)}
+            for slot, reach in reaches:
+                _add_window(windows[slot], i, reach, length)
+        found: dict[str, list[tuple[int, int, int]]] = {name: [] for name in self.families}
+        for (name, matcher), spans in zip(self.parts, windows):
+            found[name].extend(matcher.run(doc, spans))
+        for name in self.unordered:
+            found[name] = sorted(set(found[name]), key=_start_end_key)
+        return found
 
 
 def _literal_words(pattern: list[dict]) -> tuple[frozenset[str], frozenset[str]] | None:

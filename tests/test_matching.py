@@ -1,0 +1,63 @@
+"""The fast matching paths (``extractors.matching``) give what plain spaCy
+gives: the CI variant of benchmarks/check_matchers.py, on fewer random texts,
+plus the contract of families run unordered."""
+from __future__ import annotations
+
+import importlib.util
+import random
+from pathlib import Path
+
+import pytest
+from spacy.matcher import Matcher
+
+from extractors import indicator_patterns as P
+from extractors.matching import WindowedMatchers
+from extractors.nlp import blank_nlp
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def check():
+    spec = importlib.util.spec_from_file_location("check_matchers", REPO / "benchmarks" / "check_matchers.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_windowed_statistics_matchers_find_what_spacy_finds(check):
+    assert check.check_statistics(random.Random(7), 2000, check.corpus_words()) == 0
+
+
+def test_decision_trigger_pre_test_never_hides_a_phrase(check):
+    assert check.check_triggers(random.Random(7), 1000, check.corpus_words()) == 0
+
+
+def _plain(nlp, patterns):
+    matcher = Matcher(nlp.vocab)
+    for label, pattern in patterns:
+        matcher.add(label, [pattern])
+    return matcher
+
+
+def test_an_unordered_family_runs_one_matcher_per_anchor_and_gives_the_set_sorted():
+    nlp = blank_nlp()
+    patterns = P.not_statistic_patterns()
+    ordered = WindowedMatchers(nlp.vocab, {"not_statistics": patterns})
+    unordered = WindowedMatchers(nlp.vocab, {"not_statistics": patterns}, unordered=("not_statistics",))
+    assert len(ordered.parts) == 1
+    assert len(unordered.parts) > 5  # patterns on months, ages, numbers … each around their own anchor
+    doc = nlp.make_doc("Call 0116 454 1000 by 5pm on 3 March 2022 about the 2,000 residents aged 65 and over "
+                       "(paragraph 4 of the agenda), up to 12 hours a day, 3.5 acres; 24/02/2022.")
+    expected = _plain(nlp, patterns)(doc)
+    assert len(expected) > 8
+    assert ordered(doc)["not_statistics"] == expected
+    got = unordered(doc)["not_statistics"]
+    assert got == sorted(set(expected), key=lambda m: (m[1], m[2], m[0]))
+    assert len(got) == len(set(got))
+
+
+def test_unordered_must_name_a_family():
+    nlp = blank_nlp()
+    with pytest.raises(ValueError, match="periods"):
+        WindowedMatchers(nlp.vocab, {"cues": P.comparison_patterns()}, unordered=("periods",))
