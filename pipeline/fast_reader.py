@@ -821,6 +821,22 @@ class _Placer:
         return (text, x0, (self.height - y1) + self.mb_top, x1, (self.height - y0) + self.mb_top,
                 upright, font, y1 - y0)
 
+    def place_arrays(self, x: np.ndarray, y: np.ndarray, a: np.ndarray, d: np.ndarray, advance: np.ndarray,
+                     y_low: np.ndarray, y_high: np.ndarray) -> tuple[np.ndarray, ...]:
+        """``place`` for arrays of characters whose linear parts (``linear``'s
+        result) have b == c == 0, with ``x`` and ``y`` already ``_decimal``:
+        arrays of x0, top, x1, bottom, upright and height, by the same
+        arithmetic in the same order."""
+        ca, cb, cc, cd, ce, cf = self.ctm
+        e, f = ca * x + cc * y + ce, cb * x + cd * y + cf
+        x0, x1 = e, a * advance + e
+        y0, y1 = d * y_low + f, d * y_high + f
+        x0, x1 = np.where(x1 < x0, x1, x0), np.where(x1 < x0, x0, x1)
+        y0, y1 = np.where(y1 < y0, y1, y0), np.where(y1 < y0, y0, y1)
+        if self.mb_x0:
+            x0, x1 = x0 + self.mb_x0, x1 + self.mb_x0
+        return x0, (self.height - y1) + self.mb_top, x1, (self.height - y0) + self.mb_top, a * d > 0, y1 - y0
+
 
 class _Text:
     """A page's characters as pdfplumber would list them,
@@ -1413,16 +1429,29 @@ def _dropped_spaces(handles: list[int], objects: _PageObjects, fonts: _PageFonts
         return [_dropped_space(handle, objects.form_matrix.get(handle), fonts, placer, scratch)
                 for handle in handles]
     status, matrices, sizes, font_handles = loops.dropped_info(handles)
-    sizes = loops.decimals(sizes).tolist()
+    placed: list[tuple | None] = [None] * len(handles)
+    todo = [k for k, state in enumerate(status) if state == 2]
+    if not todo:
+        return placed
     form_matrix = objects.form_matrix
-    placed: list[tuple | None] = []
-    for handle, state, matrix, size, font_handle in zip(handles, status, matrices, sizes, font_handles):
-        if state != 2:
-            placed.append(None)
-            continue
-        if handle in form_matrix:
-            matrix = _multiply(matrix, form_matrix[handle])
-        placed.append(_space_at(matrix, size, fonts[font_handle or None], placer))
+    raw = [_multiply(matrices[k], form_matrix[handles[k]]) if handles[k] in form_matrix else matrices[k]
+           for k in todo]
+    # _space_at on arrays: placer.linear, _extent and placer.place's arithmetic.
+    a, b, c, d, x, y = loops.decimals(np.array(raw, dtype=np.float64).ravel()).reshape(-1, 6).T
+    size = loops.decimals(sizes)[todo]
+    used = [fonts[font_handles[k] or None] for k in todo]
+    y_low = np.array([font.descent for font in used]) * 0.001 * size
+    advance = np.array([font.width(" ") for font in used]) * 0.001 * size
+    ca, cb, cc, cd = placer.ctm[:4]
+    la, lb, lc, ld = a * ca + b * cc, a * cb + b * cd, c * ca + d * cc, c * cb + d * cd
+    x0, top, x1, bottom, upright, height = placer.place_arrays(x, y, la, ld, advance, y_low, y_low + size)
+    for j, (k, *box, font, plain) in enumerate(zip(todo, x0.tolist(), top.tolist(), x1.tolist(), bottom.tolist(),
+                                                  upright.tolist(), height.tolist(), used,
+                                                  ((lb == 0) & (lc == 0)).tolist())):
+        if plain:
+            placed[k] = (" ", *box[:5], font, box[5])
+        else:  # rotated or skewed: one at a time
+            placed[k] = _space_at(raw[j], float(size[j]), font, placer)
     return placed
 
 

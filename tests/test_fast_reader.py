@@ -65,7 +65,8 @@ def layout_quirks(path: Path) -> Path:
     pdfminer's built-in metrics, a superscript set with text rise, character
     and word spacing, horizontal scaling, TJ kerning, a lone space drawn on its
     own (PDFium drops it), a stamp in a form XObject, text rotated on the page,
-    a filled box, then a page with /Rotate 90 and a Letter page."""
+    a filled box, then a page with /Rotate 90 (with a lone space) and a Letter
+    page."""
     c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
     width, height = A4
     c.setFont("Times-Roman", 12)
@@ -117,6 +118,7 @@ def layout_quirks(path: Path) -> Path:
     c.setFont("Helvetica", 11)
     c.drawString(60, 500, "A page shown rotated, RESOLVED that it be read.")
     c.drawString(60, 480, "Second line on the rotated page.")
+    c._code.append("BT /F1 11 Tf 60 460 Td (Left) Tj ( ) Tj 25.5 0 Td (Right) Tj ET")  # a lone space, rotated
     c.showPage()
     c.setPageRotation(0)
     c.setPageSize((612, 792))
