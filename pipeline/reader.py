@@ -262,7 +262,7 @@ def _make_line(words: list[Word], page_number: int) -> Line:
     return Line(
         text="".join(parts), page_number=page_number, x0=x0, top=top, x1=x1, bottom=bottom,
         words=words, fontname=fontname, size=largest,
-        bold=bold_chars / total_chars >= 0.6 or (bold_chars and is_bold_font(fontname)),
+        bold=bold_chars / total_chars >= 0.6 or (bold_chars > 0 and is_bold_font(fontname)),
     )
 
 
