@@ -11,6 +11,9 @@
  * is not built, the reader makes the calls from Python, with the same
  * results (tests/test_fast_reader.py compares the two).
  *
+ * It also groups the reader's words into lines (bp_group_lines), the
+ * arithmetic of pipeline/reader.py's _group_lines and _make_line on arrays.
+ *
  * Built by setup.py as an optional extension. It defines no Python module:
  * it only borrows the build machinery.
  */
@@ -261,6 +264,128 @@ int64_t bp_page_objects(count_objects_fn count_objects, page_object_fn page_obje
         j++;
     }
     return j;
+}
+
+/* --- words into lines: pipeline.reader._group_lines and _make_line ------ */
+
+/* Sort idx[0..n) stably by (primary, secondary) ascending: a merge sort,
+ * comparing as Python compares tuples of floats that are not NaN. */
+static void sort_by(int64_t *idx, int64_t *tmp, int64_t n, const double *primary, const double *secondary)
+{
+    for (int64_t width = 1; width < n; width *= 2) {
+        for (int64_t lo = 0; lo < n; lo += 2 * width) {
+            int64_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+            int64_t a = lo, b = mid, k = lo;
+            while (a < mid && b < hi) {
+                int64_t x = idx[a], y = idx[b];
+                /* take from the right only when strictly smaller: stable */
+                int right = primary[y] < primary[x] || (primary[y] == primary[x] && secondary[y] < secondary[x]);
+                tmp[k++] = right ? idx[b++] : idx[a++];
+            }
+            while (a < mid)
+                tmp[k++] = idx[a++];
+            while (b < hi)
+                tmp[k++] = idx[b++];
+        }
+        memcpy(idx, tmp, (size_t)n * sizeof(int64_t));
+    }
+}
+
+/* The lines of n words (none NaN): the words sorted by top then x0 and
+ * clustered, a word joining the line when its top is within
+ * max(2, 0.35 * the larger size) of the line's first word's top, or when it
+ * is smaller and its middle lies within that word's top and bottom; each
+ * line's words then sorted by x0. Writes order (the words, line by line),
+ * line_end[l] (where line l ends in order), sep[k] (what goes before
+ * order[k] in the line's text: 0 nothing, 1 a space, 2 a tab for a gap over
+ * column_gap_ems sizes), box[5 * l ...] (x0, top, x1, bottom, largest size),
+ * font[l] (the font with the most characters, the first seen of equals) and
+ * bold[l] (bold fonts have 60% of its characters, or some and its font is
+ * bold). lengths are
+ * the words' lengths in characters, font_ids index bold_font and name the
+ * words' fonts; scratch holds 3 * n int64. Returns the number of lines, or
+ * -1 when font ids are out of range. */
+int64_t bp_group_lines(int64_t n, const double *top, const double *bottom, const double *x0, const double *x1,
+                       const double *size, const int32_t *font_ids, const int64_t *lengths,
+                       const uint8_t *bold_font, int32_t fonts, double column_gap_ems, int64_t *scratch,
+                       int64_t *order, int64_t *line_end, uint8_t *sep, double *box, int32_t *font,
+                       uint8_t *bold)
+{
+    int64_t *tmp = scratch, *seen = scratch + n, *weight = scratch + 2 * n;
+    for (int64_t i = 0; i < n; i++) {
+        if (font_ids[i] < 0 || font_ids[i] >= fonts)
+            return -1;
+        order[i] = i;
+    }
+    sort_by(order, tmp, n, top, x0);
+    int64_t lines = 0;
+    double anchor_top = 0, anchor_bottom = 0, anchor_size = 0;
+    for (int64_t k = 0; k < n; k++) {
+        int64_t i = order[k];
+        if (k > 0) {
+            double s = size[i], tolerance = 0.35 * (s > anchor_size ? s : anchor_size);
+            if (!(tolerance > 2.0))
+                tolerance = 2.0;
+            double middle = (top[i] + bottom[i]) / 2;
+            if (fabs(top[i] - anchor_top) <= tolerance
+                || (anchor_top <= middle && middle <= anchor_bottom && s < anchor_size))
+                continue;
+            line_end[lines++] = k;
+        }
+        anchor_top = top[i], anchor_bottom = bottom[i], anchor_size = size[i];
+    }
+    if (n > 0)
+        line_end[lines++] = n;
+    int64_t start = 0;
+    for (int64_t l = 0; l < lines; l++) {
+        int64_t end = line_end[l], count = end - start;
+        if (count > 1)
+            sort_by(order + start, tmp, count, x0, x0);
+        int64_t first = order[start], distinct = 0;
+        double bx0 = x0[first], btop = top[first], bx1 = x1[first], bbottom = bottom[first], largest = size[first];
+        for (int64_t k = start; k < end; k++) {
+            int64_t w = order[k];
+            sep[k] = 0;
+            if (k > start) {
+                int64_t p = order[k - 1];
+                double gap = x0[w] - x1[p], s = size[p];
+                if (size[w] > s)
+                    s = size[w];
+                if (1.0 > s)
+                    s = 1.0;
+                sep[k] = gap > column_gap_ems * s ? 2 : gap > 0.12 * s ? 1 : 0;
+                if (x0[w] < bx0) bx0 = x0[w];
+                if (top[w] < btop) btop = top[w];
+                if (x1[w] > bx1) bx1 = x1[w];
+                if (bottom[w] > bbottom) bbottom = bottom[w];
+                if (size[w] > largest) largest = size[w];
+            }
+            int64_t j = 0;  /* the word's font among the line's, in the order first seen */
+            while (j < distinct && seen[j] != font_ids[w])
+                j++;
+            if (j == distinct) {
+                seen[distinct] = font_ids[w];
+                weight[distinct++] = 0;
+            }
+            weight[j] += lengths[w];
+        }
+        int64_t best = 0, bold_chars = 0, total = 0;
+        for (int64_t j = 0; j < distinct; j++) {
+            if (weight[j] > weight[best])
+                best = j;
+            if (bold_font[seen[j]])
+                bold_chars += weight[j];
+            total += weight[j];
+        }
+        if (total == 0)
+            total = 1;
+        double *out = box + 5 * l;
+        out[0] = bx0, out[1] = btop, out[2] = bx1, out[3] = bbottom, out[4] = largest;
+        font[l] = (int32_t)seen[best];
+        bold[l] = (double)bold_chars / (double)total >= 0.6 || (bold_chars && bold_font[seen[best]]);
+        start = end;
+    }
+    return lines;
 }
 
 /* Python requires an init function of every extension it builds; this one

@@ -66,9 +66,9 @@ from pdfplumber.table import Row
 from pdfplumber.table import Table as PlumberTable
 
 from pipeline.errors import CorruptFileError, EmptyFileError, TooLargeError
-from pipeline.reader import _base_font, _group_lines, _mark_paragraph_breaks, _pdf_error, _reason
+from pipeline.reader import COLUMN_GAP_EMS, _base_font, _group_lines, _mark_paragraph_breaks, _pdf_error, _reason
 from pipeline.tables import read_marks, read_tables
-from schemas.parsed import Page, ParsedDocument, Word, is_bold_font
+from schemas.parsed import Line, Page, ParsedDocument, Word, is_bold_font
 
 # pdfplumber's extract_words settings in pipeline.reader._read_pdf_page.
 X_TOLERANCE = 2.5
@@ -179,6 +179,7 @@ class _CharLoops:
             "bp_page_objects": (ctypes.c_int64, [_vp, _vp, _vp, _vp, ctypes.c_int64, _vp, _vp]),
             "bp_paths": (ctypes.c_int64, [_vp] * 8 + [_int, _int, _vp, ctypes.c_int64, _vp, ctypes.c_int64]
                          + [_vp] * 7),
+            "bp_group_lines": (ctypes.c_int64, [ctypes.c_int64] + [_vp] * 8 + [ctypes.c_int32, _double] + [_vp] * 7),
         }
         for name, (restype, argtypes) in signatures.items():
             function = getattr(lib, name)
@@ -223,6 +224,33 @@ class _CharLoops:
         out = np.empty(len(indexes), dtype=np.uint8)
         self._is_generated(self._get_generated, tp, indexes.ctypes.data, len(indexes), out.ctypes.data)
         return out.view(bool)
+
+    def group_lines(self, words: list[Word], columns: tuple, number: int) -> list[Line]:
+        """``_group_lines(words, number)``, for words that ``_word_columns``
+        gave as ``columns`` too."""
+        texts, *floats, font_numbers, font_names = columns
+        x0, top, x1, bottom, size = (np.ascontiguousarray(a, dtype=np.float64) for a in floats)
+        font_numbers = np.ascontiguousarray(font_numbers, dtype=np.int32)
+        n = len(words)
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+        bold_font = np.array([is_bold_font(name) for name in font_names], dtype=np.uint8)
+        order, line_end, scratch = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64), np.empty(3 * n, np.int64)
+        sep, box, font, bold = np.empty(n, np.uint8), np.empty(5 * n), np.empty(n, np.int32), np.empty(n, np.uint8)
+        lines = self._group_lines(n, top.ctypes.data, bottom.ctypes.data, x0.ctypes.data, x1.ctypes.data,
+                                  size.ctypes.data, font_numbers.ctypes.data, lengths.ctypes.data,
+                                  bold_font.ctypes.data, len(font_names), COLUMN_GAP_EMS, scratch.ctypes.data,
+                                  order.ctypes.data, line_end.ctypes.data, sep.ctypes.data, box.ctypes.data,
+                                  font.ctypes.data, bold.ctypes.data)
+        if lines < 0:
+            raise ValueError("font numbers out of range")
+        order_list = order.tolist()
+        ordered = list(map(words.__getitem__, order_list))
+        parts = list(map(operator.add, map(_SEPARATORS.__getitem__, sep.tolist()), map(texts.__getitem__, order_list)))
+        ends = line_end[:lines].tolist()
+        return [Line(text="".join(parts[start:end]), page_number=number, x0=x0_, top=top_, x1=x1_, bottom=bottom_,
+                     words=ordered[start:end], fontname=font_names[f], size=largest, bold=bool(b))
+                for start, end, (x0_, top_, x1_, bottom_, largest), f, b in zip(
+                    [0] + ends[:-1], ends, _tuples(box[:5 * lines], 5), font[:lines].tolist(), bold[:lines].tolist())]
 
     def run_info(self, tp: int, indexes: np.ndarray, objects: np.ndarray) -> tuple[list, np.ndarray, list]:
         """For each run's first character: its (a, b, c, d) text matrix, as
@@ -310,6 +338,9 @@ class _CharLoops:
                            self._get_object_font, objects.ctypes.data, count, _EMPTY, status.ctypes.data,
                            matrix.ctypes.data, sizes.ctypes.data, fonts.ctypes.data)
         return status.tolist(), _tuples(matrix, 6), sizes, fonts.tolist()
+
+
+_SEPARATORS = ("", " ", "\t")  # bp_group_lines' sep codes
 
 
 def _tuples(values: np.ndarray, size: int) -> list[tuple]:
@@ -665,7 +696,7 @@ def _read_page(page: pdfium.PdfPage, index: int, doctop: float, boxes: _FileBoxe
             shapes = _TablePage(out.number, placer, doctop, objects.paths, text)
             out.tables = read_tables(shapes)
             out.marks = read_marks(shapes) if shapes.curves else []
-        out.lines = _group_lines(_words(text), out.number)
+        out.lines = _lines(text, out.number)
         _mark_paragraph_breaks(out.lines)
         return out
     finally:
@@ -1486,9 +1517,26 @@ def _dropped_space(handle: int, form_matrix: tuple | None, fonts: _PageFonts,
 
 # --- words: pdfplumber's WordExtractor ------------------------------------
 
+def _lines(text: _Text, number: int) -> list[Line]:
+    """The page's lines: ``_group_lines(_words(text), number)``, grouped by
+    the compiled loops where they are built and the words came as columns."""
+    words, columns = _word_columns(text)
+    if columns is None or _LOOPS is None:
+        return _group_lines(words, number)
+    return _LOOPS.group_lines(words, columns, number)
+
+
 def _words(text: _Text) -> list[Word]:
     """The reader's words: ``extract_words(x_tolerance=2.5, y_tolerance=3,
-    extra_attrs=["fontname", "size"])``, without blank words.
+    extra_attrs=["fontname", "size"])``, without blank words."""
+    return _word_columns(text)[0]
+
+
+def _word_columns(text: _Text) -> tuple[list[Word], tuple | None]:
+    """``_words``, and where they were all made on arrays (no NaN, no line
+    read a character at a time) the same words as columns: texts, arrays of
+    x0, top, x1, bottom and size, an array of font numbers and the font names
+    they number (else None).
 
     pdfplumber works on characters; this works on pieces where it can: within
     a run of one font and size, a line whose pieces do not overlap along the
@@ -1496,16 +1544,16 @@ def _words(text: _Text) -> list[Word]:
     can only fall between pieces. ``_words_from_pieces`` says how, a piece at
     a time; this does the same on the piece arrays."""
     if text.piece_arrays is None:
-        return _words_from_pieces(text)
+        return _words_from_pieces(text), None
     seq, first, end, x0, last_x0, last_x1, largest, top, bottom, key_ids, space = text.piece_arrays
     count = len(first)
     if not count:
-        return []
+        return [], None
     if np.isnan(np.concatenate([x0, last_x0, last_x1, largest, top, bottom])).any() \
             or not (largest.all() and top.all() and bottom.all()):
         # NaN sorts and compares its own way in Python, and min() and max()
         # keep the first of 0.0 and -0.0: leave those to the piece at a time.
-        return _words_from_pieces(text)
+        return _words_from_pieces(text), None
     if not text.in_order:  # content order
         order = np.lexsort((first, seq))
         first, end, x0, last_x0, last_x1, largest, top, bottom, key_ids, space = (
@@ -1550,20 +1598,24 @@ def _words(text: _Text) -> list[Word]:
         if ligatures:
             texts = [t.translate(_LIGATURES) for t in texts]
         heads_at = pieces[heads]
-        columns = [texts, x0[heads_at].tolist(), np.minimum.reduceat(top[pieces], heads).tolist(),
-                   np.maximum.reduceat(largest[pieces], heads).tolist(),
-                   np.maximum.reduceat(bottom[pieces], heads).tolist()]
-        word_keys = key_of[heads_at].tolist()
-        blank = not all(map(str.strip, texts))
-        if blank:  # left out, as pdfplumber's blank words are
-            nonblank = list(map(bool, map(str.strip, texts)))
-            columns = [list(compress(column, nonblank)) for column in columns]
-            word_keys = list(compress(word_keys, nonblank))
-        words = list(map(Word, *columns, map(names.__getitem__, word_keys), map(sizes.__getitem__, word_keys)))
+        arrays = [x0[heads_at], np.minimum.reduceat(top[pieces], heads), np.maximum.reduceat(largest[pieces], heads),
+                  np.maximum.reduceat(bottom[pieces], heads), key_of[heads_at]]
+        kept_texts = texts
+        if not all(map(str.strip, texts)):  # blank words left out, as pdfplumber's are
+            nonblank = np.array(list(map(bool, map(str.strip, texts))), dtype=bool)
+            arrays = [a[nonblank] for a in arrays]
+            kept_texts = list(compress(texts, nonblank.tolist()))
+        word_keys = arrays[4].tolist()
+        words = list(map(Word, kept_texts, *(a.tolist() for a in arrays[:4]), map(names.__getitem__, word_keys),
+                         map(sizes.__getitem__, word_keys)))
     else:
         words, texts = [], []
     if not slow.any():
-        return words
+        if not words:
+            return words, None
+        numbers: dict[str, int] = {}
+        name_numbers = np.array([numbers.setdefault(name, len(numbers)) for name in names], dtype=np.int32)
+        return words, (kept_texts, *arrays[:4], np.array(sizes)[arrays[4]], name_numbers[arrays[4]], list(numbers))
     # Merge in the lines read a character at a time, in line order.
     kept_lines = line[heads_at][np.array([bool(t.strip()) for t in texts], dtype=bool)] if len(pieces) else line[:0]
     out: list[Word] = []
@@ -1580,7 +1632,7 @@ def _words(text: _Text) -> list[Word]:
             _add_word(out, "".join([ch[0] for ch in word]), min([ch[1] for ch in word]), min([ch[2] for ch in word]),
                       max([ch[3] for ch in word]), max([ch[4] for ch in word]), names[k], sizes[k])
     out += words[done:]
-    return out
+    return out, None
 
 
 def _words_from_pieces(text: _Text) -> list[Word]:

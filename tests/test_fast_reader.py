@@ -252,6 +252,46 @@ def test_compiled_decimals_are_pythons():
     assert [bits(v) for v in compiled] == [bits(fast_reader._decimal(v)) for v in values]
 
 
+def test_compiled_line_grouping_is_pythons():
+    """``bp_group_lines`` makes the lines ``pipeline.reader._group_lines``
+    makes, field for field, on random words crowded into few tops, sizes and
+    fonts (ties in top and x0, superscripts, overlaps, gaps of every width,
+    zero, negative and NaN sizes, fonts of one name in two sizes)."""
+    import math
+    import random
+
+    import numpy as np
+
+    from pipeline import fast_reader
+    from pipeline.reader import _group_lines
+    from schemas.parsed import Word
+
+    if fast_reader._LOOPS is None:
+        pytest.skip("no C compiler: the compiled loops are not built")
+    rng = random.Random(3)
+    names = ["Arial", "Arial-BoldMT", "Times-Bold", "Calibri", "Calibri-Light"]
+    compared = 0
+    for _ in range(400):
+        words = []
+        for _ in range(rng.randint(1, 60)):
+            top = rng.choice([100.0, 100.5, 101.0, 102.0, 103.2, 103.5, 110.0, 0.0, -0.0]) + rng.choice([0.0, rng.uniform(-3, 3)])
+            size = rng.choice([11.0, 10.0, 7.5, 14.0, 0.0, -2.0, math.nan, rng.uniform(1, 20)])
+            x0 = rng.choice([72.0, 72.0, 300.0, rng.uniform(0, 500)])
+            text = rng.choice(["a", "word", "£5,000", "ﬁnance", "22", "nd"])
+            words.append(Word(text, x0, top, x0 + rng.uniform(-1, 60), top + rng.choice([size, 9.0]),
+                              rng.choice(names), size))
+        numbers: dict[str, int] = {}
+        fonts = np.array([numbers.setdefault(w.fontname, len(numbers)) for w in words], dtype=np.int32)
+        columns = ([w.text for w in words], *(np.array([getattr(w, field) for w in words], dtype=np.float64)
+                                              for field in ("x0", "top", "x1", "bottom", "size")),
+                   fonts, list(numbers))
+        compiled = fast_reader._LOOPS.group_lines(words, columns, 4)
+        python = _group_lines(words, 4)
+        assert [repr(line) for line in compiled] == [repr(line) for line in python]
+        compared += len(python)
+    assert compared > 1500
+
+
 def test_fonts_lent_by_the_page_before_change_nothing(monkeypatch):
     """A page takes the fonts (with the widths they learnt) of the page
     before, which is kept open until then: pages read so are the ones read
