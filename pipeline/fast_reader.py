@@ -1789,22 +1789,29 @@ class _TablePage(Container):
         self._arrays: tuple | None = None
 
     def char_columns(self) -> tuple:
-        """The characters in content order: their texts; the middles across
-        and down of their boxes (pdfplumber's char_in_bbox) as arrays; and
-        x0, top, x1 lists and whether each is upright, for their text."""
+        """The characters in content order: their texts, and the middles
+        across and down of their boxes (pdfplumber's char_in_bbox) as
+        arrays."""
         if self._columns is None:
             text, x0, top, x1, bottom, upright = self.text.columns_in_order()
-            self._columns = (text, (x0 + x1) / 2, (top + bottom) / 2, x0.tolist(), top.tolist(), x1.tolist(),
-                             bottom.tolist(), upright.tolist())
+            self._columns = (text, (x0 + x1) / 2, (top + bottom) / 2)
             codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-            self._arrays = (codes, x0, top, x1, upright)
+            self._arrays = (codes, x0, top, x1, upright, bottom)
         return self._columns
 
     def char_arrays(self) -> tuple:
         """The characters in content order as arrays: code points, x0, top,
         x1, upright."""
         self.char_columns()
-        return self._arrays
+        return self._arrays[:5]
+
+    @functools.cached_property
+    def char_lists(self) -> tuple:
+        """The characters' x0, top, x1, bottom and whether each is upright, as
+        lists, for the cells read a character at a time (``_cell_text``)."""
+        self.char_columns()
+        _, x0, top, x1, upright, bottom = self._arrays
+        return x0.tolist(), top.tolist(), x1.tolist(), bottom.tolist(), upright.tolist()
 
     @property
     def objects(self) -> dict[str, list[dict]]:
@@ -1877,7 +1884,7 @@ class _Table(PlumberTable):
         are in which cell, and the text of a cell whose characters are upright
         on one line, found for all cells at once."""
         page = self.page
-        text, h_mids, v_mids, *lists = page.char_columns()
+        text, h_mids, v_mids = page.char_columns()
         rows = self.rows
         result: list[list[str | None]] = [[None if cell is None else "" for cell in row.cells] for row in rows]
         where = [(r, c) for r, row in enumerate(rows) for c, cell in enumerate(row.cells) if cell is not None]
@@ -1910,12 +1917,13 @@ class _Table(PlumberTable):
         for cell, head, end in zip(cell_of[heads][~all_upright].tolist(), heads[~all_upright].tolist(),
                                    ends[~all_upright].tolist()):
             r, c = where[cell]
-            result[r][c] = _cell_text(members[head:end].tolist(), text, *lists)
+            result[r][c] = _cell_text(members[head:end].tolist(), text, *page.char_lists)
         return result
 
     def _extract_by_row(self) -> list[list[str | None]]:
         """``extract``, a row at a time."""
-        text, h_mids, v_mids, *lists = self.page.char_columns()
+        text, h_mids, v_mids = self.page.char_columns()
+        lists = self.page.char_lists
         rows = []
         for row in self.rows:
             x0, top, x1, bottom = row.bbox

@@ -292,6 +292,29 @@ def test_compiled_line_grouping_is_pythons():
     assert compared > 1500
 
 
+def test_table_cells_read_a_row_at_a_time_are_the_same(monkeypatch):
+    """A table with too many characters by cells to test at once is read a
+    row at a time (``_Table._extract_by_row``): the same cells, on every
+    table of the corpus and the real papers."""
+    from pipeline import fast_reader
+
+    def cells():
+        out = []
+        for path in [*CORPUS_PDFS, *(SHARED_REAL / name for name in REAL_PDFS)]:
+            try:
+                doc = fast_reader.read_pdf_fast(path, "x", max_pages=None)
+            except BoardPapersError:
+                continue
+            out.append([(c.text, c.fill) if c else None for page in doc.pages for table in page.tables
+                        for row in table.rows for c in row])
+        return out
+
+    at_once = cells()
+    monkeypatch.setattr(fast_reader._Table, "MAX_PAIRS", 0)
+    assert cells() == at_once
+    assert sum(map(len, at_once)) > (1000 if REAL_PDFS else 150)
+
+
 def test_fonts_lent_by_the_page_before_change_nothing(monkeypatch):
     """A page takes the fonts (with the widths they learnt) of the page
     before, which is kept open until then: pages read so are the ones read
