@@ -14,7 +14,8 @@ reader rebuilds what pdfplumber would have seen and then runs the same code:
   spaces PDFium leaves out put back, and words cut exactly as
   ``extract_words(x_tolerance=2.5, y_tolerance=3, extra_attrs=["fontname",
   "size"])`` cuts them; then ``_group_lines``, ``_make_line`` and
-  ``_mark_paragraph_breaks`` from ``pipeline.reader``;
+  ``_mark_paragraph_breaks`` from ``pipeline.reader`` (the first two done
+  by the C helper where it is built: ``bp_group_lines``);
 * ruled tables: the page's paths turned into pdfminer's rects, lines and
   curves, handed to ``pipeline.tables.read_tables``, whose table finding
   (pdfplumber's TableFinder) and cell text this page does itself, step for
@@ -874,7 +875,7 @@ class _Text:
     ``(text, x0, top, x1, bottom, (upright, font, size))`` with any whitespace
     as " ", and the same characters cut into pieces: stretches of one text
     object that pdfplumber would certainly keep in one word, if nothing else
-    lands between their characters (``_words`` checks that). A piece is
+    lands between their characters (``_word_columns`` checks that). A piece is
     ``(content order, first, end, x0 of its first character, x0 of its last,
     x1 of its last, largest x1, top, bottom, run key, is a space)`` over
     ``chars[first:end]``.
@@ -1518,25 +1519,20 @@ def _dropped_space(handle: int, form_matrix: tuple | None, fonts: _PageFonts,
 # --- words: pdfplumber's WordExtractor ------------------------------------
 
 def _lines(text: _Text, number: int) -> list[Line]:
-    """The page's lines: ``_group_lines(_words(text), number)``, grouped by
-    the compiled loops where they are built and the words came as columns."""
+    """The page's lines: ``_group_lines`` of its words, done by the compiled
+    loops where they are built and the words came as columns."""
     words, columns = _word_columns(text)
     if columns is None or _LOOPS is None:
         return _group_lines(words, number)
     return _LOOPS.group_lines(words, columns, number)
 
 
-def _words(text: _Text) -> list[Word]:
-    """The reader's words: ``extract_words(x_tolerance=2.5, y_tolerance=3,
-    extra_attrs=["fontname", "size"])``, without blank words."""
-    return _word_columns(text)[0]
-
-
 def _word_columns(text: _Text) -> tuple[list[Word], tuple | None]:
-    """``_words``, and where they were all made on arrays (no NaN, no line
-    read a character at a time) the same words as columns: texts, arrays of
-    x0, top, x1, bottom and size, an array of font numbers and the font names
-    they number (else None).
+    """The reader's words: ``extract_words(x_tolerance=2.5, y_tolerance=3,
+    extra_attrs=["fontname", "size"])``, without blank words; and where they
+    were all made on arrays (no NaN, no line read a character at a time) the
+    same words as columns: texts, arrays of x0, top, x1, bottom and size, an
+    array of font numbers and the font names they number (else None).
 
     pdfplumber works on characters; this works on pieces where it can: within
     a run of one font and size, a line whose pieces do not overlap along the
@@ -1636,7 +1632,7 @@ def _word_columns(text: _Text) -> tuple[list[Word], tuple | None]:
 
 
 def _words_from_pieces(text: _Text) -> list[Word]:
-    """``_words`` a piece at a time, on ``text.pieces``."""
+    """``_word_columns``' words a piece at a time, on ``text.pieces``."""
     letters = text.text
     ligatures = any(ligature in letters for ligature in LIGATURES)
     words: list[Word] = []
