@@ -11,8 +11,10 @@
  * is not built, the reader makes the calls from Python, with the same
  * results (tests/test_fast_reader.py compares the two).
  *
- * It also groups the reader's words into lines (bp_group_lines), the
- * arithmetic of pipeline/reader.py's _group_lines and _make_line on arrays.
+ * It also groups the reader's words into lines (bp_group_lines: the
+ * arithmetic of pipeline/reader.py's _group_lines and _make_line) and reads
+ * the text of a table's cells (bp_cell_texts: fast_reader's _cell_texts),
+ * on the arrays the reader already has.
  *
  * Built by setup.py as an optional extension. It defines no Python module:
  * it only borrows the build machinery.
@@ -386,6 +388,136 @@ int64_t bp_group_lines(int64_t n, const double *top, const double *bottom, const
         start = end;
     }
     return lines;
+}
+
+/* --- table cells: pipeline/fast_reader.py's _cell_texts, a cell at a time -- */
+
+/* Cluster ids of values[idx[0..n)] (sorted by value into sorted, a scratch
+ * of n): a new cluster where a value exceeds the one before it in value
+ * order by more than tolerance, numbered in value order, into ids[j] (as
+ * doubles, for sort_by). */
+static void cluster(const int64_t *idx, int64_t n, const double *values, double tolerance, int64_t *sorted,
+                    int64_t *tmp, double *ids)
+{
+    for (int64_t j = 0; j < n; j++)
+        sorted[j] = j;
+    /* sort positions j by values[idx[j]]: through a gathered copy in ids */
+    for (int64_t j = 0; j < n; j++)
+        ids[j] = values[idx[j]];
+    sort_by(sorted, tmp, n, ids, ids);
+    double *by_position = (double *)tmp;  /* reuse tmp as the output before writing ids */
+    double id = 0;
+    for (int64_t k = 0; k < n; k++) {
+        if (k > 0 && ids[sorted[k]] > ids[sorted[k - 1]] + tolerance)
+            id += 1;
+        by_position[sorted[k]] = id;
+    }
+    memcpy(ids, by_position, (size_t)n * sizeof(double));
+}
+
+/* The text of each of n_cells cells (boxes: x0, top, x1, bottom each) from
+ * the candidate characters cand[0..n_cand) (indexes into the page's arrays,
+ * in content order): a character belongs to every cell holding the middle
+ * of its box (h, v); a cell's characters in lines by top (tolerance 3), each
+ * line along x0, cut into words at spaces and gaps (more than 3 along or
+ * across); the words in lines by their top, joined by spaces, the lines by
+ * line breaks. state[c]: 0 no character, 1 text in out[begin[c]..end[c]),
+ * 2 some character not upright (left to the caller). Returns the code
+ * points written; minus the room needed when room is too small (then out
+ * is incomplete); INT64_MIN when memory cannot be had. */
+int64_t bp_cell_texts(int64_t n_cells, const double *boxes, int64_t n_cand, const int64_t *cand, const double *h,
+                      const double *v, const double *x0, const double *top, const double *x1, const uint32_t *codes,
+                      const uint8_t *upright, int64_t room, uint32_t *out, int64_t *begin, int64_t *end,
+                      uint8_t *state)
+{
+    int64_t n = n_cand > 0 ? n_cand : 1;
+    int64_t *mem = malloc((size_t)n * sizeof(int64_t)), *order = malloc((size_t)n * sizeof(int64_t));
+    int64_t *tmp = malloc((size_t)n * sizeof(int64_t)), *sorted = malloc((size_t)n * sizeof(int64_t));
+    int64_t *kept = malloc((size_t)n * sizeof(int64_t)), *heads = malloc((size_t)(n + 1) * sizeof(int64_t));
+    double *line = malloc((size_t)n * sizeof(double)), *along = malloc((size_t)n * sizeof(double));
+    double *word_top = malloc((size_t)n * sizeof(double)), *word_line = malloc((size_t)n * sizeof(double));
+    int64_t written = 0;
+    if (!mem || !order || !tmp || !sorted || !kept || !heads || !line || !along || !word_top || !word_line) {
+        written = INT64_MIN;
+        goto done;
+    }
+    for (int64_t c = 0; c < n_cells; c++) {
+        const double *b = boxes + 4 * c;
+        int64_t m = 0;
+        int all_upright = 1;
+        for (int64_t k = 0; k < n_cand; k++) {
+            int64_t i = cand[k];
+            if (h[i] >= b[0] && h[i] < b[2] && v[i] >= b[1] && v[i] < b[3]) {
+                mem[m++] = i;
+                all_upright &= upright[i] != 0;
+            }
+        }
+        begin[c] = end[c] = 0;
+        state[c] = m == 0 ? 0 : all_upright ? 1 : 2;
+        if (state[c] != 1)
+            continue;
+        /* lines by top, then each line along x0 (stable: content order) */
+        cluster(mem, m, top, 3.0, sorted, tmp, line);
+        for (int64_t j = 0; j < m; j++) {
+            order[j] = j;
+            along[j] = x0[mem[j]];
+        }
+        sort_by(order, tmp, m, line, along);
+        /* words: cut at a new line, after a space, and at gaps; spaces dropped */
+        int64_t n_kept = 0, n_words = 0;
+        for (int64_t k = 0; k < m; k++) {
+            int64_t j = order[k], i = mem[j];
+            int start = k == 0;
+            if (k > 0) {
+                int64_t pj = order[k - 1], p = mem[pj];
+                start = line[j] != line[pj] || codes[p] == 32 || x0[i] < x0[p] || x0[i] > x1[p] + 3.0
+                        || fabs(top[i] - top[p]) > 3.0;
+            }
+            if (codes[i] == 32)
+                continue;
+            if (start || n_words == 0) {
+                heads[n_words] = n_kept;
+                word_top[n_words++] = top[i];
+            } else if (top[i] < word_top[n_words - 1]) {
+                word_top[n_words - 1] = top[i];
+            }
+            kept[n_kept++] = i;
+        }
+        heads[n_words] = n_kept;
+        if (n_words == 0) {  /* only spaces */
+            state[c] = 0;
+            continue;
+        }
+        /* the words in lines by their top, each line's words in order */
+        int64_t *word_index = mem;  /* mem is done with: reuse it */
+        for (int64_t w = 0; w < n_words; w++)
+            word_index[w] = w;
+        cluster(word_index, n_words, word_top, 3.0, sorted, tmp, word_line);
+        for (int64_t w = 0; w < n_words; w++)
+            order[w] = w;
+        sort_by(order, tmp, n_words, word_line, word_line);
+        begin[c] = written;
+        for (int64_t k = 0; k < n_words; k++) {
+            int64_t w = order[k];
+            if (k > 0) {
+                if (written < room)
+                    out[written] = word_line[w] != word_line[order[k - 1]] ? 10 : 32;
+                written++;
+            }
+            for (int64_t q = heads[w]; q < heads[w + 1]; q++) {
+                if (written < room)
+                    out[written] = codes[kept[q]];
+                written++;
+            }
+        }
+        end[c] = written;
+    }
+    if (written > room)
+        written = -written;
+done:
+    free(mem), free(order), free(tmp), free(sorted), free(kept), free(heads);
+    free(line), free(along), free(word_top), free(word_line);
+    return written;
 }
 
 /* Python requires an init function of every extension it builds; this one

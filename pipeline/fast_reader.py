@@ -19,7 +19,8 @@ reader rebuilds what pdfplumber would have seen and then runs the same code:
 * ruled tables: the page's paths turned into pdfminer's rects, lines and
   curves, handed to ``pipeline.tables.read_tables``, whose table finding
   (pdfplumber's TableFinder) and cell text this page does itself, step for
-  step the same.
+  step the same (the cell text by the C helper where it is built:
+  ``bp_cell_texts``).
 
 Where the time goes: two calls into PDFium per character (its text object,
 its origin), made bare (no ctypes argument types) through ``map``; the rest
@@ -181,6 +182,8 @@ class _CharLoops:
             "bp_paths": (ctypes.c_int64, [_vp] * 8 + [_int, _int, _vp, ctypes.c_int64, _vp, ctypes.c_int64]
                          + [_vp] * 7),
             "bp_group_lines": (ctypes.c_int64, [ctypes.c_int64] + [_vp] * 8 + [ctypes.c_int32, _double] + [_vp] * 7),
+            "bp_cell_texts": (ctypes.c_int64, [ctypes.c_int64, _vp, ctypes.c_int64] + [_vp] * 8
+                              + [ctypes.c_int64] + [_vp] * 4),
         }
         for name, (restype, argtypes) in signatures.items():
             function = getattr(lib, name)
@@ -202,7 +205,7 @@ class _CharLoops:
             "FPDFPageObj_GetFillColor")]
         self._object_functions = [address(name) for name in (
             "FPDFPage_CountObjects", "FPDFPage_GetObject", "FPDFPageObj_GetType")]
-        self._rooms = {"objects": 0, "paths": 0}  # the largest output each call has needed
+        self._rooms = {"objects": 0, "paths": 0, "cells": 0}  # the largest output each call has needed
         # decimals' cache: numbers repeat from line to line and page to page.
         self._slots = 1 << 14
         self._cache = (np.zeros(self._slots, dtype=np.uint64), np.zeros(self._slots),
@@ -252,6 +255,34 @@ class _CharLoops:
                      words=ordered[start:end], fontname=font_names[f], size=largest, bold=bool(b))
                 for start, end, (x0_, top_, x1_, bottom_, largest), f, b in zip(
                     [0] + ends[:-1], ends, _tuples(box[:5 * lines], 5), font[:lines].tolist(), bold[:lines].tolist())]
+
+    def cell_texts(self, boxes: np.ndarray, candidates: np.ndarray, h: np.ndarray, v: np.ndarray, x0: np.ndarray,
+                   top: np.ndarray, x1: np.ndarray, codes: np.ndarray, upright: np.ndarray) -> tuple[list, list]:
+        """``_cell_texts`` a cell at a time, for the cells ``boxes`` and the
+        characters ``candidates`` (in content order) that may be in them:
+        each cell's state (0 no character, 1 its text, 2 a character not
+        upright: not read) and text."""
+        count = len(boxes)
+        boxes = np.ascontiguousarray(boxes, dtype=np.float64)
+        candidates = np.ascontiguousarray(candidates, dtype=np.int64)
+        h, v, x0, top, x1 = (np.ascontiguousarray(a, dtype=np.float64) for a in (h, v, x0, top, x1))
+        codes = np.ascontiguousarray(codes, dtype=np.uint32)
+        upright = np.ascontiguousarray(upright, dtype=bool)
+        begin, end, state = np.empty(count, dtype=np.int64), np.empty(count, dtype=np.int64), np.empty(count, np.uint8)
+
+        def attempt(room):
+            out = np.empty(room, dtype=np.uint32)
+            got = self._cell_texts(count, boxes.ctypes.data, len(candidates), candidates.ctypes.data, h.ctypes.data,
+                                   v.ctypes.data, x0.ctypes.data, top.ctypes.data, x1.ctypes.data, codes.ctypes.data,
+                                   upright.ctypes.data, room, out.ctypes.data, begin.ctypes.data, end.ctypes.data,
+                                   state.ctypes.data)
+            if got == _NO_MEMORY:
+                raise MemoryError("no memory for a table's cells")
+            return got, out
+
+        got, out = self._with_room("cells", attempt)
+        joined = out[:got].tobytes().decode("utf-32-le", "surrogatepass")
+        return state.tolist(), [joined[b:e] for b, e in zip(begin.tolist(), end.tolist())]
 
     def run_info(self, tp: int, indexes: np.ndarray, objects: np.ndarray) -> tuple[list, np.ndarray, list]:
         """For each run's first character: its (a, b, c, d) text matrix, as
@@ -342,6 +373,7 @@ class _CharLoops:
 
 
 _SEPARATORS = ("", " ", "\t")  # bp_group_lines' sep codes
+_NO_MEMORY = -(2 ** 63)  # bp_cell_texts' answer when malloc fails
 
 
 def _tuples(values: np.ndarray, size: int) -> list[tuple]:
@@ -1895,6 +1927,8 @@ class _Table(PlumberTable):
                 or np.isnan(x0s[candidates]).any() or np.isnan(x1s[candidates]).any() \
                 or np.isnan(tops[candidates]).any():
             return self._extract_by_row()
+        if _LOOPS is not None:
+            return self._extract_compiled(result, where, boxes, candidates)
         h, v = h_mids[candidates], v_mids[candidates]
         inside = (h >= boxes[:, 0:1]) & (h < boxes[:, 2:3]) & (v >= boxes[:, 1:2]) & (v < boxes[:, 3:4])
         cell_of, at = np.nonzero(inside)  # by cell, then in content order
@@ -1914,6 +1948,25 @@ class _Table(PlumberTable):
                                    ends[~all_upright].tolist()):
             r, c = where[cell]
             result[r][c] = _cell_text(members[head:end].tolist(), text, *page.char_lists)
+        return result
+
+    def _extract_compiled(self, result: list[list[str | None]], where: list[tuple[int, int]], boxes: np.ndarray,
+                          candidates: np.ndarray) -> list[list[str | None]]:
+        """``extract``'s cells by the compiled loops (``bp_cell_texts``)."""
+        page = self.page
+        text, h_mids, v_mids = page.char_columns()
+        codes, x0s, tops, x1s, upright = page.char_arrays()
+        states, texts = _LOOPS.cell_texts(boxes, candidates, h_mids, v_mids, x0s, tops, x1s, codes, upright)
+        joined = "".join(texts)
+        if any(ligature in joined for ligature in LIGATURES):
+            texts = [cell_text.translate(_LIGATURES) for cell_text in texts]
+        for (r, c), state, cell_text, (x0, top, x1, bottom) in zip(where, states, texts, boxes.tolist()):
+            if state == 1:
+                result[r][c] = cell_text
+            elif state == 2:  # a character not upright: the cell a character at a time
+                h, v = h_mids[candidates], v_mids[candidates]
+                members = candidates[(h >= x0) & (h < x1) & (v >= top) & (v < bottom)]
+                result[r][c] = _cell_text(members.tolist(), text, *page.char_lists)
         return result
 
     def _extract_by_row(self) -> list[list[str | None]]:

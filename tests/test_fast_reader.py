@@ -292,6 +292,83 @@ def test_compiled_line_grouping_is_pythons():
     assert compared > 1500
 
 
+def test_compiled_cell_texts_are_numpys():
+    """``bp_cell_texts`` gives each cell the text ``_cell_texts`` gives it,
+    on random tables of crowded characters (ties in top and x0, spaces,
+    overlapping cells, gaps at the tolerances, ligatures), and leaves the
+    cells with a character that is not upright to the caller."""
+    import random
+
+    import numpy as np
+
+    from pipeline import fast_reader
+
+    if fast_reader._LOOPS is None:
+        pytest.skip("no C compiler: the compiled loops are not built")
+    rng = random.Random(5)
+    compared = 0
+    for _ in range(300):
+        n = rng.randint(1, 120)
+        x0 = np.array([rng.choice([10.0, 13.0, 16.0, 40.0, rng.uniform(0, 100)]) for _ in range(n)])
+        top = np.array([rng.choice([20.0, 21.5, 23.0, 26.0, 30.0, rng.uniform(0, 60)]) for _ in range(n)])
+        x1 = x0 + np.array([rng.choice([3.0, 0.0, 5.5, rng.uniform(0, 8)]) for _ in range(n)])
+        bottom = top + 8.0
+        codes = np.array([ord(rng.choice("ab 1£ﬁ. ")) for _ in range(n)], dtype=np.uint32)
+        upright = np.array([rng.random() > 0.03 for _ in range(n)])
+        h, v = (x0 + x1) / 2, (top + bottom) / 2
+        corners = [(rng.uniform(0, 100), rng.uniform(0, 40)) for _ in range(rng.randint(1, 8))]
+        boxes = np.array([[x, y, x + rng.uniform(5, 80), y + rng.uniform(5, 40)] for x, y in corners])
+        candidates = np.array(sorted(rng.sample(range(n), rng.randint(0, n))), dtype=np.int64)
+        states, texts = fast_reader._LOOPS.cell_texts(boxes, candidates, h, v, x0, top, x1, codes, upright)
+        # numpy's, as _Table.extract runs it without the compiled loops
+        hc, vc = h[candidates], v[candidates]
+        inside = (hc >= boxes[:, 0:1]) & (hc < boxes[:, 2:3]) & (vc >= boxes[:, 1:2]) & (vc < boxes[:, 3:4])
+        expected_states = [0 if not row.any() else 1 if upright[candidates[row]].all() else 2 for row in inside]
+        cell_of, at = np.nonzero(inside)
+        keep = np.array([expected_states[c] == 1 for c in cell_of], dtype=bool)
+        expected = dict(zip(*fast_reader._cell_texts(cell_of[keep], candidates[at][keep], codes, x0, top, x1))) \
+            if keep.any() else {}
+        # ligatures expanded by the caller, as _Table.extract does
+        got = {c: text.translate(fast_reader._LIGATURES) for c, (state, text) in enumerate(zip(states, texts))
+               if state == 1}
+        assert got == expected
+        assert [2 if e == 2 else 0 for e in expected_states] == [2 if s == 2 else 0 for s in states]
+        compared += len(expected)
+    assert compared > 300
+
+
+def test_table_cell_with_rotated_text_is_read_as_pdfplumber_reads_it(tmp_path):
+    """A ruled table whose cell holds text turned on its side: that cell is
+    read a character at a time, the others all at once; the same cells as
+    pdfplumber's."""
+    c = canvas.Canvas(str(tmp_path / "rotated_cell.pdf"), pagesize=A4, invariant=1)
+    for y in (700, 680, 620, 600):
+        c.line(60, y, 400, y)
+    for x in (60, 200, 400):
+        c.line(x, 600, x, 700)
+    c.setFont("Helvetica", 10)
+    c.drawString(65, 686, "Measure")
+    c.drawString(205, 686, "Status")
+    c.drawString(65, 650, "Visits")
+    c.saveState()
+    c.translate(215, 625)
+    c.rotate(90)
+    c.drawString(0, 0, "Green")
+    c.restoreState()
+    c.drawString(65, 606, "Total")
+    c.drawString(205, 606, "1,204")
+    c.showPage()
+    c.save()
+    path = tmp_path / "rotated_cell.pdf"
+
+    def cells(reader):
+        return [[cell.text if cell else None for cell in row] for table in read_document(path, reader=reader).pages[0].tables
+                for row in table.rows]
+    fast = cells("fast")
+    assert fast == cells("plumber")
+    assert any("Green" in (text or "") or "neerG" in (text or "") for row in fast for text in row)
+
+
 def test_table_cells_read_a_row_at_a_time_are_the_same(monkeypatch):
     """A table with too many characters by cells to test at once is read a
     row at a time (``_Table._extract_by_row``): the same cells, on every
