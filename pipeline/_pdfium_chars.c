@@ -11,10 +11,11 @@
  * is not built, the reader makes the calls from Python, with the same
  * results (tests/test_fast_reader.py compares the two).
  *
- * It also groups the reader's words into lines (bp_group_lines: the
- * arithmetic of pipeline/reader.py's _group_lines and _make_line) and reads
- * the text of a table's cells (bp_cell_texts: fast_reader's _cell_texts),
- * on the arrays the reader already has.
+ * It also cuts the reader's pieces of text into words (bp_word_pieces:
+ * fast_reader's _word_columns), groups words into lines (bp_group_lines:
+ * pipeline/reader.py's _group_lines and _make_line) and reads the text of a
+ * table's cells (bp_cell_texts: fast_reader's _cell_texts), on the arrays
+ * the reader already has.
  *
  * Built by setup.py as an optional extension. It defines no Python module:
  * it only borrows the build machinery.
@@ -388,6 +389,73 @@ int64_t bp_group_lines(int64_t n, const double *top, const double *bottom, const
         start = end;
     }
     return lines;
+}
+
+/* --- words: pipeline/fast_reader.py's _word_columns, on the piece arrays -- */
+
+/* For n pieces in content order (none NaN): each piece's line (line[i]: a
+ * run of pieces of one key clustered by top, or by 0.0 when not upright,
+ * within y_tolerance; numbered by run, then top); slow[l] for the lines to
+ * read a character at a time (not upright, or two pieces along the line out
+ * of order); the pieces along their lines (pieces: sorted by line, then x0,
+ * stably; spaces and slow lines' pieces left out) with starts[k] when
+ * pieces[k] starts a word (a new line, after a space, beyond x_tolerance of
+ * the last piece along, or beyond y_tolerance across). counts[0]: pieces
+ * kept, counts[1]: lines. scratch holds 2 * n int64, dscratch 2 * n
+ * doubles. */
+void bp_word_pieces(int64_t n, const int64_t *key, const uint8_t *upright, const double *top, const double *x0,
+                    const double *last_x0, const double *last_x1, const uint8_t *space, double x_tolerance,
+                    double y_tolerance, int64_t *scratch, double *dscratch, int64_t *line, uint8_t *slow,
+                    int64_t *pieces, uint8_t *starts, int64_t *counts)
+{
+    int64_t *order = scratch, *tmp = scratch + n;
+    double *run = dscratch, *value = dscratch + n;
+    double r = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (i > 0 && key[i] != key[i - 1])
+            r += 1;
+        run[i] = r;
+        value[i] = upright[i] ? top[i] : 0.0;
+        order[i] = i;
+    }
+    sort_by(order, tmp, n, run, value);
+    int64_t lines = 0;
+    for (int64_t k = 0; k < n; k++) {
+        int64_t i = order[k], p = k > 0 ? order[k - 1] : 0;
+        if (k > 0 && (run[i] != run[p] || value[i] > value[p] + y_tolerance))
+            lines++;
+        line[i] = lines;
+    }
+    lines = n > 0 ? lines + 1 : 0;
+    for (int64_t l = 0; l < lines; l++)
+        slow[l] = 0;
+    /* along each line (run and value are free now: the line and x0 as keys) */
+    for (int64_t i = 0; i < n; i++) {
+        run[i] = (double)line[i];
+        order[i] = i;
+        if (!upright[i])
+            slow[line[i]] = 1;
+    }
+    sort_by(order, tmp, n, run, x0);
+    for (int64_t k = 1; k < n; k++)
+        if (line[order[k]] == line[order[k - 1]] && x0[order[k]] <= last_x0[order[k - 1]])
+            slow[line[order[k]]] = 1;
+    int64_t kept = 0;
+    for (int64_t k = 0; k < n; k++) {
+        int64_t i = order[k];
+        int start = k == 0;
+        if (k > 0) {
+            int64_t p = order[k - 1];
+            start = line[i] != line[p] || space[p] || x0[i] > last_x1[p] + x_tolerance
+                    || fabs(top[i] - top[p]) > y_tolerance;
+        }
+        if (space[i] || slow[line[i]])
+            continue;
+        pieces[kept] = i;
+        starts[kept++] = (uint8_t)start;
+    }
+    counts[0] = kept;
+    counts[1] = lines;
 }
 
 /* --- table cells: pipeline/fast_reader.py's _cell_texts, a cell at a time -- */

@@ -184,6 +184,7 @@ class _CharLoops:
             "bp_group_lines": (ctypes.c_int64, [ctypes.c_int64] + [_vp] * 8 + [ctypes.c_int32, _double] + [_vp] * 7),
             "bp_cell_texts": (ctypes.c_int64, [ctypes.c_int64, _vp, ctypes.c_int64] + [_vp] * 8
                               + [ctypes.c_int64] + [_vp] * 4),
+            "bp_word_pieces": (None, [ctypes.c_int64] + [_vp] * 7 + [_double, _double] + [_vp] * 7),
         }
         for name, (restype, argtypes) in signatures.items():
             function = getattr(lib, name)
@@ -255,6 +256,24 @@ class _CharLoops:
                      words=ordered[start:end], fontname=font_names[f], size=largest, bold=bool(b))
                 for start, end, (x0_, top_, x1_, bottom_, largest), f, b in zip(
                     [0] + ends[:-1], ends, _tuples(box[:5 * lines], 5), font[:lines].tolist(), bold[:lines].tolist())]
+
+    def word_pieces(self, key_of: np.ndarray, upright: np.ndarray, top: np.ndarray, x0: np.ndarray,
+                    last_x0: np.ndarray, last_x1: np.ndarray, space: np.ndarray) -> tuple[np.ndarray, ...]:
+        """``_word_columns``' line of each piece, lines to read a character at
+        a time, the pieces kept along their lines and where words start."""
+        count = len(key_of)
+        key_of = np.ascontiguousarray(key_of, dtype=np.int64)
+        upright, space = (np.ascontiguousarray(a, dtype=bool) for a in (upright, space))
+        top, x0, last_x0, last_x1 = (np.ascontiguousarray(a, dtype=np.float64) for a in (top, x0, last_x0, last_x1))
+        scratch, dscratch = np.empty(2 * count, dtype=np.int64), np.empty(2 * count)
+        line, slow, pieces = np.empty(count, dtype=np.int64), np.empty(count, dtype=bool), np.empty(count, np.int64)
+        starts, counts = np.empty(count, dtype=bool), np.empty(2, dtype=np.int64)
+        self._word_pieces(count, key_of.ctypes.data, upright.ctypes.data, top.ctypes.data, x0.ctypes.data,
+                          last_x0.ctypes.data, last_x1.ctypes.data, space.ctypes.data, X_TOLERANCE, Y_TOLERANCE,
+                          scratch.ctypes.data, dscratch.ctypes.data, line.ctypes.data, slow.ctypes.data,
+                          pieces.ctypes.data, starts.ctypes.data, counts.ctypes.data)
+        kept, lines = counts.tolist()
+        return line, slow[:lines], pieces[:kept], starts[:kept]
 
     def cell_texts(self, boxes: np.ndarray, candidates: np.ndarray, h: np.ndarray, v: np.ndarray, x0: np.ndarray,
                    top: np.ndarray, x1: np.ndarray, codes: np.ndarray, upright: np.ndarray) -> tuple[list, list]:
@@ -1591,28 +1610,10 @@ def _word_columns(text: _Text) -> tuple[list[Word], tuple | None]:
     key_of = np.array([canonical.setdefault(key, len(canonical)) for key in text.keys], dtype=np.int64)[key_ids]
     run_keys = list(canonical)
     upright = np.array([bool(key[0]) for key in run_keys], dtype=bool)[key_of]
-    run = np.cumsum(_changes(key_of))
-    # Lines: a run's pieces clustered by top (_cluster); a rotated run is one
-    # line, read a character at a time. Line numbers follow runs, then tops.
-    line = _cluster_ids(run, np.where(upright, top, 0.0), Y_TOLERANCE)
-    # Each line's pieces along it (stable), and the lines to read a
-    # character at a time: rotated, or with pieces that interleave.
-    along = np.lexsort((np.arange(count), x0, line))
-    s_line, s_x0, s_space = line[along], x0[along], space[along]
-    new_line = _changes(s_line)
-    same_line = ~new_line
-    slow = np.zeros(int(line.max()) + 1, dtype=bool)
-    slow[line[~upright]] = True
-    slow[s_line[1:][same_line[1:] & (s_x0[1:] <= last_x0[along][:-1])]] = True
-    # Words: pieces that are not spaces, cut after a space and where the
-    # next piece is out of reach of the last.
-    s_top = top[along]
-    starts = new_line
-    starts[1:] |= s_space[:-1] | (s_x0[1:] > last_x1[along][:-1] + X_TOLERANCE) | \
-        (np.abs(s_top[1:] - s_top[:-1]) > Y_TOLERANCE)
-    keep = ~s_space & ~slow[s_line]
-    starts = starts[keep]
-    pieces = along[keep]
+    if _LOOPS is not None:  # the same, by the compiled loops
+        line, slow, pieces, starts = _LOOPS.word_pieces(key_of, upright, top, x0, last_x0, last_x1, space)
+    else:
+        line, slow, pieces, starts = _word_pieces(key_of, upright, top, x0, last_x0, last_x1, space)
     letters = text.text
     ligatures = any(ligature in letters for ligature in LIGATURES)
     names = [key[1].name for key in run_keys]
@@ -1661,6 +1662,35 @@ def _word_columns(text: _Text) -> tuple[list[Word], tuple | None]:
                       max([ch[3] for ch in word]), max([ch[4] for ch in word]), names[k], sizes[k])
     out += words[done:]
     return out, None
+
+
+def _word_pieces(key_of: np.ndarray, upright: np.ndarray, top: np.ndarray, x0: np.ndarray, last_x0: np.ndarray,
+                 last_x1: np.ndarray, space: np.ndarray) -> tuple[np.ndarray, ...]:
+    """For pieces in content order: each one's line, whether each line is
+    read a character at a time, the pieces kept (not spaces, not on those
+    lines) along their lines, and whether each kept piece starts a word."""
+    count = len(key_of)
+    run = np.cumsum(_changes(key_of))
+    # Lines: a run's pieces clustered by top (_cluster); a rotated run is one
+    # line, read a character at a time. Line numbers follow runs, then tops.
+    line = _cluster_ids(run, np.where(upright, top, 0.0), Y_TOLERANCE)
+    # Each line's pieces along it (stable), and the lines to read a
+    # character at a time: rotated, or with pieces that interleave.
+    along = np.lexsort((np.arange(count), x0, line))
+    s_line, s_x0, s_space = line[along], x0[along], space[along]
+    new_line = _changes(s_line)
+    same_line = ~new_line
+    slow = np.zeros(int(line.max()) + 1, dtype=bool)
+    slow[line[~upright]] = True
+    slow[s_line[1:][same_line[1:] & (s_x0[1:] <= last_x0[along][:-1])]] = True
+    # Words: pieces that are not spaces, cut after a space and where the
+    # next piece is out of reach of the last.
+    s_top = top[along]
+    starts = new_line
+    starts[1:] |= s_space[:-1] | (s_x0[1:] > last_x1[along][:-1] + X_TOLERANCE) | \
+        (np.abs(s_top[1:] - s_top[:-1]) > Y_TOLERANCE)
+    keep = ~s_space & ~slow[s_line]
+    return line, slow, along[keep], starts[keep]
 
 
 def _words_from_pieces(text: _Text) -> list[Word]:

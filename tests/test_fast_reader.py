@@ -292,6 +292,39 @@ def test_compiled_line_grouping_is_pythons():
     assert compared > 1500
 
 
+def test_compiled_word_pieces_are_numpys():
+    """``bp_word_pieces`` finds the lines, slow lines, pieces and word starts
+    ``_word_pieces`` finds, on random pages of crowded pieces (runs of a few
+    keys, tops and x0s that tie or sit at the tolerances, spaces, rotated
+    runs, pieces out of order along a line)."""
+    import random
+
+    import numpy as np
+
+    from pipeline import fast_reader
+
+    if fast_reader._LOOPS is None:
+        pytest.skip("no C compiler: the compiled loops are not built")
+    rng = random.Random(11)
+    slow_pages = 0
+    for _ in range(400):
+        n = rng.randint(1, 80)
+        key_of = np.array(sorted(rng.choices(range(4), k=n)) if rng.random() < 0.5 else rng.choices(range(4), k=n))
+        upright = np.array([key != 3 or rng.random() < 0.5 for key in key_of.tolist()])
+        top = np.array([rng.choice([100.0, 101.5, 103.0, 106.0, 110.0, rng.uniform(90, 120)]) for _ in range(n)])
+        x0 = np.array([rng.choice([50.0, 52.5, 60.0, rng.uniform(0, 200)]) for _ in range(n)])
+        last_x0 = x0 + np.array([rng.choice([0.0, 4.0, rng.uniform(0, 30)]) for _ in range(n)])
+        last_x1 = last_x0 + np.array([rng.choice([2.5, 5.0, rng.uniform(0, 8)]) for _ in range(n)])
+        space = np.array([rng.random() < 0.15 for _ in range(n)])
+        args = (key_of, upright, top, x0, last_x0, last_x1, space)
+        compiled = fast_reader._LOOPS.word_pieces(*args)
+        expected = fast_reader._word_pieces(*args)
+        for got, want in zip(compiled, expected):
+            assert got.tolist() == want.tolist()
+        slow_pages += bool(expected[1].any())
+    assert slow_pages > 50
+
+
 def test_compiled_cell_texts_are_numpys():
     """``bp_cell_texts`` gives each cell the text ``_cell_texts`` gives it,
     on random tables of crowded characters (ties in top and x0, spaces,
