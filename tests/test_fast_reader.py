@@ -5,20 +5,25 @@ quirks it has to reproduce. Records are compared whole except for their boxes.
 """
 from __future__ import annotations
 
+import math
+import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 import pdf_factory
 from conftest import REPO, SHARED_REAL
+from pipeline import fast_reader
 from pipeline.errors import (
     BoardPapersError, CorruptFileError, EncryptedFileError, NoTextLayerError, TooLargeError,
 )
 from pipeline.fast_reader import read_pdf_fast
 from pipeline.ingest import extract
-from pipeline.reader import read_document
+from pipeline.reader import _group_lines, read_document
+from schemas.parsed import Word
 
 CORPUS_PDFS = sorted((REPO / "corpus" / "pdf").glob("*.pdf"))
 REAL_PDFS = sorted(p.relative_to(SHARED_REAL).as_posix() for p in SHARED_REAL.rglob("*.pdf")) \
@@ -208,8 +213,6 @@ def _pages_in_detail(path):
 def test_compiled_character_loops_change_nothing(monkeypatch):
     """pipeline/_pdfium_chars.c makes the per-character PDFium calls in C;
     without it (no compiler at install) Python makes them: same pages."""
-    from pipeline import fast_reader
-
     if fast_reader._LOOPS is None:
         import shutil
         assert not (shutil.which("cc") or shutil.which("gcc")), \
@@ -223,20 +226,21 @@ def test_compiled_character_loops_change_nothing(monkeypatch):
     assert sum(len(words) for doc in with_c if isinstance(doc, list) for _, _, words, _ in doc) > 10_000
 
 
-def test_compiled_decimals_are_pythons():
+@pytest.fixture
+def loops():
+    """The compiled loops (``pipeline/_pdfium_chars.c``); skipped where they
+    are not built (no C compiler)."""
+    if fast_reader._LOOPS is None:
+        pytest.skip("no C compiler: the compiled loops are not built")
+    return fast_reader._LOOPS
+
+
+def test_compiled_decimals_are_pythons(loops):
     """The C loops' shortest decimals (``bp_decimals``, cached) are
     ``_decimal``'s, bit for bit: single-precision values as PDFium gives
     them, doubles, zeros of both signs, infinities, NaN, subnormals."""
-    import math
-    import random
     import struct
 
-    import numpy as np
-
-    from pipeline import fast_reader
-
-    if fast_reader._LOOPS is None:
-        pytest.skip("no C compiler: the compiled loops are not built")
     rng = random.Random(8)
     single = lambda x: struct.unpack("f", struct.pack("f", x))[0]  # noqa: E731
     values = [single(rng.uniform(-2000, 2000)) for _ in range(20_000)]
@@ -246,28 +250,17 @@ def test_compiled_decimals_are_pythons():
                595.29998779, 841.89001465, 11.039999961853027, float(np.finfo(np.float32).max)]
     values += values[:1000]  # again: from the cache
     bits = lambda v: struct.pack("d", v)  # noqa: E731
-    compiled = fast_reader._LOOPS.decimals(np.array(values)).tolist()
+    compiled = loops.decimals(np.array(values)).tolist()
     assert [bits(v) for v in compiled] == [bits(fast_reader._shortest_decimal.__wrapped__(v) if v else v)
                                            for v in values]
     assert [bits(v) for v in compiled] == [bits(fast_reader._decimal(v)) for v in values]
 
 
-def test_compiled_line_grouping_is_pythons():
+def test_compiled_line_grouping_is_pythons(loops):
     """``bp_group_lines`` makes the lines ``pipeline.reader._group_lines``
     makes, field for field, on random words crowded into few tops, sizes and
     fonts (ties in top and x0, superscripts, overlaps, gaps of every width,
     zero, negative and NaN sizes, fonts of one name in two sizes)."""
-    import math
-    import random
-
-    import numpy as np
-
-    from pipeline import fast_reader
-    from pipeline.reader import _group_lines
-    from schemas.parsed import Word
-
-    if fast_reader._LOOPS is None:
-        pytest.skip("no C compiler: the compiled loops are not built")
     rng = random.Random(3)
     names = ["Arial", "Arial-BoldMT", "Times-Bold", "Calibri", "Calibri-Light"]
     compared = 0
@@ -285,26 +278,18 @@ def test_compiled_line_grouping_is_pythons():
         columns = ([w.text for w in words], *(np.array([getattr(w, field) for w in words], dtype=np.float64)
                                               for field in ("x0", "top", "x1", "bottom", "size")),
                    fonts, list(numbers))
-        compiled = fast_reader._LOOPS.group_lines(words, columns, 4)
+        compiled = loops.group_lines(words, columns, 4)
         python = _group_lines(words, 4)
         assert [repr(line) for line in compiled] == [repr(line) for line in python]
         compared += len(python)
     assert compared > 1500
 
 
-def test_compiled_word_pieces_are_numpys():
+def test_compiled_word_pieces_are_numpys(loops):
     """``bp_word_pieces`` finds the lines, slow lines, pieces and word starts
     ``_word_pieces`` finds, on random pages of crowded pieces (runs of a few
     keys, tops and x0s that tie or sit at the tolerances, spaces, rotated
     runs, pieces out of order along a line)."""
-    import random
-
-    import numpy as np
-
-    from pipeline import fast_reader
-
-    if fast_reader._LOOPS is None:
-        pytest.skip("no C compiler: the compiled loops are not built")
     rng = random.Random(11)
     slow_pages = 0
     for _ in range(400):
@@ -317,7 +302,7 @@ def test_compiled_word_pieces_are_numpys():
         last_x1 = last_x0 + np.array([rng.choice([2.5, 5.0, rng.uniform(0, 8)]) for _ in range(n)])
         space = np.array([rng.random() < 0.15 for _ in range(n)])
         args = (key_of, upright, top, x0, last_x0, last_x1, space)
-        compiled = fast_reader._LOOPS.word_pieces(*args)
+        compiled = loops.word_pieces(*args)
         expected = fast_reader._word_pieces(*args)
         for got, want in zip(compiled, expected):
             assert got.tolist() == want.tolist()
@@ -325,19 +310,11 @@ def test_compiled_word_pieces_are_numpys():
     assert slow_pages > 50
 
 
-def test_compiled_cell_texts_are_numpys():
+def test_compiled_cell_texts_are_numpys(loops):
     """``bp_cell_texts`` gives each cell the text ``_cell_texts`` gives it,
     on random tables of crowded characters (ties in top and x0, spaces,
     overlapping cells, gaps at the tolerances, ligatures), and leaves the
     cells with a character that is not upright to the caller."""
-    import random
-
-    import numpy as np
-
-    from pipeline import fast_reader
-
-    if fast_reader._LOOPS is None:
-        pytest.skip("no C compiler: the compiled loops are not built")
     rng = random.Random(5)
     compared = 0
     for _ in range(300):
@@ -352,7 +329,7 @@ def test_compiled_cell_texts_are_numpys():
         corners = [(rng.uniform(0, 100), rng.uniform(0, 40)) for _ in range(rng.randint(1, 8))]
         boxes = np.array([[x, y, x + rng.uniform(5, 80), y + rng.uniform(5, 40)] for x, y in corners])
         candidates = np.array(sorted(rng.sample(range(n), rng.randint(0, n))), dtype=np.int64)
-        states, texts = fast_reader._LOOPS.cell_texts(boxes, candidates, h, v, x0, top, x1, codes, upright)
+        states, texts = loops.cell_texts(boxes, candidates, h, v, x0, top, x1, codes, upright)
         # numpy's, as _Table.extract runs it without the compiled loops
         hc, vc = h[candidates], v[candidates]
         inside = (hc >= boxes[:, 0:1]) & (hc < boxes[:, 2:3]) & (vc >= boxes[:, 1:2]) & (vc < boxes[:, 3:4])
@@ -406,8 +383,6 @@ def test_table_cells_read_a_row_at_a_time_are_the_same(monkeypatch):
     """A table with too many characters by cells to test at once is read a
     row at a time (``_Table._extract_by_row``): the same cells, on every
     table of the corpus and the real papers."""
-    from pipeline import fast_reader
-
     def cells():
         out = []
         for path in [*CORPUS_PDFS, *(SHARED_REAL / name for name in REAL_PDFS)]:
@@ -430,8 +405,6 @@ def test_fonts_lent_by_the_page_before_change_nothing(monkeypatch):
     before, which is kept open until then: pages read so are the ones read
     with fresh fonts on every page; and a font is never taken from a page
     that may have been closed."""
-    from pipeline import fast_reader
-
     papers = [*CORPUS_PDFS, *(SHARED_REAL / name for name in REAL_PDFS)]
     lent = [_pages_in_detail(path) for path in papers]
     made: list[int] = []
@@ -511,8 +484,6 @@ def test_unknown_reader(tmp_path):
 def test_written_boxes_are_found_across_read_chunks(tmp_path, monkeypatch):
     """The file is scanned in chunks: an array cut by a chunk's end is still
     read, once, at whichever offset it falls."""
-    from pipeline import fast_reader
-
     monkeypatch.setattr(fast_reader, "_CHUNK_BYTES", 64)
     for padding in range(0, 80, 7):
         path = tmp_path / f"boxes-{padding}.bin"
@@ -525,8 +496,6 @@ def test_written_boxes_are_found_across_read_chunks(tmp_path, monkeypatch):
 def test_heavy_file_read_in_stretches_gives_the_same_pages(monkeypatch):
     """A file heavier than _REOPEN_BYTES is reopened every few pages (PDFium
     would otherwise hold all its images): the pages read are the same."""
-    from pipeline import fast_reader
-
     path = max(CORPUS_PDFS, key=lambda p: p.stat().st_size)
 
     def pages():
