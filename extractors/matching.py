@@ -214,17 +214,18 @@ def _add_window(out: list[tuple[int, int]], i: int, reach: tuple[int, int], leng
     out.append((start, end))
 
 
-def _alternation(patterns: list[str]) -> re.Pattern | None:
-    """A regex that finds a match wherever one of ``patterns`` does (None if
-    one of them cannot be combined safely: back-references, inline flags)."""
+def _prefilter(patterns: list[str]) -> re.Pattern | None:
+    """A regex found wherever one of ``patterns`` is: their alternation, or,
+    when one cannot be combined safely (back-references, inline flags), a
+    regex found everywhere; None when there are no patterns."""
     if not patterns:
-        return re.compile(r"(?!)")  # matches nothing, like an empty list of regexes
-    if any(re.search(r"\\[1-9]|\(\?P=|\(\?[aiLmsux]", pattern) for pattern in patterns):
         return None
+    if any(re.search(r"\\[1-9]|\(\?P=|\(\?[aiLmsux]", pattern) for pattern in patterns):
+        return re.compile("")
     try:
         return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
     except re.error:
-        return None
+        return re.compile("")
 
 
 def _by_anchor(patterns: list) -> list[list]:
@@ -295,19 +296,25 @@ class WindowedMatchers:
         self._lowers = {text: tuple(reaches.items()) for text, reaches in lowers.items()}
         self._regexes = [(re.compile(pattern), on_lower, tuple(reaches.items()))
                          for (pattern, on_lower), reaches in regexes.items()]
-        # One search that fails wherever every anchor regex fails, to skip
-        # testing them one by one on most words (None: test them one by one).
-        self._any_regex = [(on_lower, _alternation([pattern for pattern, lower in regexes if lower == on_lower]))
-                           for on_lower in (False, True)]
+        # A search of the text and one of its lower case that fail wherever
+        # every anchor regex fails, to skip testing them one by one on most
+        # words (None: no regex tests that form of the word).
+        self._any_text, self._any_lower = (_prefilter([pattern for pattern, lower in regexes if lower == on_lower])
+                                           for on_lower in (False, True))
 
     def _reaches(self, orth: int) -> tuple | None:
         """((slot, (before, after)), …) for the matchers with an anchor the
         token string ``orth`` satisfies, by slot, or None if there are none."""
         text = self.vocab.strings[orth]
         lower = text.lower()
-        hits = [self._orths.get(text, ()), self._lowers.get(lower, ())]
-        if not all(regex is not None and regex.search(lower if on_lower else text) is None
-                   for on_lower, regex in self._any_regex):
+        by_text, by_lower = self._orths.get(text), self._lowers.get(lower)
+        any_text, any_lower = self._any_text, self._any_lower
+        by_regex = (any_text is not None and any_text.search(text) is not None) or \
+            (any_lower is not None and any_lower.search(lower) is not None)
+        if by_text is None and by_lower is None and not by_regex:
+            return None  # most words
+        hits = [reaches for reaches in (by_text, by_lower) if reaches is not None]
+        if by_regex:
             hits += [reaches for regex, on_lower, reaches in self._regexes
                      if regex.search(lower if on_lower else text) is not None]
         merged: dict[int, tuple[int, int]] = {}
