@@ -161,6 +161,12 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
         db = sqlite_utils.Database(path)
         db.execute("PRAGMA busy_timeout = 30000")
         db.enable_wal()
+        # With a write-ahead log, NORMAL syncs at checkpoints rather than at
+        # every commit (SQLite's advice for WAL): a document's transaction is
+        # still all or nothing, and survives the process being killed; only a
+        # power cut can undo the last few, which the next run ingests again.
+        # Saves a disk flush per document (~30% of storing on this machine).
+        db.execute("PRAGMA synchronous = NORMAL")
         migrations.upgrade(db)  # an older database is brought up to date; a newer one is refused
         ensure_schema(db)
     except sqlite3.DatabaseError as exc:

@@ -33,6 +33,17 @@ def test_empty_database_has_the_public_tables(tmp_path):
         assert list(columns) == [c.name for c in db[table].columns][: len(columns)]
 
 
+def test_database_keeps_a_write_ahead_log_synced_at_checkpoints(tmp_path):
+    """WAL with synchronous=NORMAL: commits are atomic and outlive the
+    process, without a disk flush for every document."""
+    db = store.open_db(tmp_path / "bp.db")
+    try:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    finally:
+        db.close()
+
+
 def test_pipeline_version_change_replaces_records(tmp_path, monkeypatch):
     db_path = tmp_path / "bp.db"
     paper = tmp_path / "m.txt"
