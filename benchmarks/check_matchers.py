@@ -21,11 +21,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-
 from extractors import indicator_patterns as P  # noqa: E402
 from extractors import nlp as decision_nlp  # noqa: E402
 from extractors import patterns as decision_patterns  # noqa: E402
-from extractors.matching import WindowedMatchers  # noqa: E402
+from extractors.matching import WindowedMatchers, _start_end_key  # noqa: E402
 
 NUMBERS = ["1", "5", "12", "2019", "2017/18", "2015-16", "1,245", "69.5", "0.84", "100,000", "1000", "0116", "305",
            "4239", "07534263203", "5pm", "10.00am", "10.00", "Q1", "q4", "1st", "8th", "24/02/2022", "£", "$", "%",
@@ -91,7 +90,7 @@ def check_statistics(rng: random.Random, docs: int, prose: list[str]) -> int:
         for name, matcher in plain.items():
             expected = matcher(doc)
             if name in unordered:
-                expected = sorted(set(expected), key=lambda m: (m[1], m[2], m[0]))
+                expected = sorted(set(expected), key=_start_end_key)
             found += len(expected)
             if expected != got[name]:
                 bad += 1

@@ -9,8 +9,9 @@ every match must contain — and runs the same spaCy ``Matcher`` only over
 windows of the document around the tokens that satisfy an anchor, each window
 wide enough to hold any match through its anchor plus one token either side.
 
-The matches are the ones ``Matcher(doc)`` finds, in the same order, as
-(match_id, start, end) tuples relative to the whole document:
+The matches are the ones ``Matcher(doc)`` finds, in the same order (a
+family split by anchor: the same set, sorted), as (match_id, start, end)
+tuples relative to the whole document:
 
 * every match contains a token satisfying its pattern's anchor (the anchor is
   a pattern token that must match once or more, and the test applied is one

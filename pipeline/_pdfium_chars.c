@@ -122,16 +122,9 @@ void bp_decimals(const double *values, int64_t count, double *out, uint64_t *key
     }
 }
 
-/* For each text object PDFium left out of its text page (handles[i]):
- * status[i] 0 where it draws ink (FPDFPageObj_GetBounds wider and taller
- * than empty), 1 where it has no font size, else 2 with its
- * FPDFPageObj_GetMatrix (the identity where PDFium has none) in
- * matrix[6 * i ...], FPDFTextObj_GetFontSize in sizes[i] and
- * FPDFTextObj_GetFont in fonts[i]: what fast_reader._dropped_space asks. */
-typedef int (*object_matrix_fn)(void *object, fs_matrix *matrix);
-
 /* FPDFPageObj_GetMatrix of object into out[0 .. 6), the identity where
  * PDFium has none (fast_reader._object_matrix). */
+typedef int (*object_matrix_fn)(void *object, fs_matrix *matrix);
 static void matrix_of(object_matrix_fn object_matrix, void *object, double *out)
 {
     fs_matrix m;
@@ -140,6 +133,12 @@ static void matrix_of(object_matrix_fn object_matrix, void *object, double *out)
     out[0] = m.a, out[1] = m.b, out[2] = m.c, out[3] = m.d, out[4] = m.e, out[5] = m.f;
 }
 
+/* For each text object PDFium left out of its text page (handles[i]):
+ * status[i] 0 where it draws ink (FPDFPageObj_GetBounds wider and taller
+ * than empty), 1 where it has no font size, else 2 with its
+ * FPDFPageObj_GetMatrix (the identity where PDFium has none) in
+ * matrix[6 * i ...], FPDFTextObj_GetFontSize in sizes[i] and
+ * FPDFTextObj_GetFont in fonts[i]: what fast_reader._dropped_space asks. */
 typedef int (*bounds_fn)(void *object, float *left, float *bottom, float *right, float *top);
 typedef int (*object_font_size_fn)(void *object, float *size);
 void bp_dropped_info(bounds_fn bounds, object_matrix_fn object_matrix, object_font_size_fn font_size,
@@ -304,10 +303,9 @@ static void sort_by(int64_t *idx, int64_t *tmp, int64_t n, const double *primary
  * column_gap_ems sizes), box[5 * l ...] (x0, top, x1, bottom, largest size),
  * font[l] (the font with the most characters, the first seen of equals) and
  * bold[l] (bold fonts have 60% of its characters, or some and its font is
- * bold). lengths are
- * the words' lengths in characters, font_ids index bold_font and name the
- * words' fonts; scratch holds 3 * n int64. Returns the number of lines, or
- * -1 when font ids are out of range. */
+ * bold). lengths are the words' lengths in characters, font_ids index
+ * bold_font and name the words' fonts; scratch holds 3 * n int64. Returns
+ * the number of lines, or -1 when font ids are out of range. */
 int64_t bp_group_lines(int64_t n, const double *top, const double *bottom, const double *x0, const double *x1,
                        const double *size, const int32_t *font_ids, const int64_t *lengths,
                        const uint8_t *bold_font, int32_t fonts, double column_gap_ems, int64_t *scratch,

@@ -337,7 +337,7 @@ class _CharLoops:
     def _with_room(self, call: str, attempt) -> tuple[int, object]:
         """``attempt(room)`` with room for the largest output ``call`` has
         needed, and again with more room while it answers that it needs
-        more (minus the room needed; then it has written nothing)."""
+        more (minus the room needed; its output is then not used)."""
         while True:
             got, out = attempt(self._rooms[call])
             if got >= 0:
@@ -1148,11 +1148,9 @@ def _read_text_by_char(textpage: pdfium.PdfTextPage, fonts: _PageFonts, objects:
         append_piece((seq, first, len(chars), p_x0, p_last_x0, p_last_x1, p_max_x1, p_top, p_bottom, p_key, False))
     for handle, seq in order.items():
         if handle not in seen:
-            placed = _dropped_space(handle, objects.form_matrix.get(handle), fonts, placer,
-                                    _Origins.for_this_thread())
-            if placed is not None:
+            ch = _dropped_space(handle, objects.form_matrix.get(handle), fonts, placer, _Origins.for_this_thread())
+            if ch is not None:
                 n = len(chars)
-                ch = placed[:5] + ((placed[5], placed[6], placed[7]),)
                 append_char(ch)
                 append_piece((seq, n, n + 1, ch[1], ch[1], ch[3], ch[3], ch[2], ch[4], ch[5], True))
                 out.in_order = False
@@ -1466,9 +1464,9 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: _PageFonts, objects: _PageOb
                   bottom[firsts], key_ids[firsts], space[firsts])
     extra = out.extra
     unseen = [handle for handle in order if handle not in seen]
-    for handle, placed in zip(unseen, _dropped_spaces(unseen, objects, fonts, placer, origins)):
-        if placed is not None:
-            extra.append(placed[:5] + ((placed[5], placed[6], placed[7]),))
+    for handle, char in zip(unseen, _dropped_spaces(unseen, objects, fonts, placer, origins)):
+        if char is not None:
+            extra.append(char)
             out.extra_seqs.append(order[handle])
             out.in_order = False
     if extra:
@@ -1506,7 +1504,8 @@ def _width_from_box(tp: int, index: int, origin_x: float, matrix, size: float) -
 def _dropped_spaces(handles: list[int], objects: _PageObjects, fonts: _PageFonts, placer: _Placer,
                     scratch: _Origins) -> list[tuple | None]:
     """``_dropped_space`` of each text object in ``handles``, PDFium's
-    answers fetched by the compiled loops where they are built."""
+    answers fetched by the compiled loops where they are built: a space as
+    ``_Text`` lists characters, or None."""
     loops = _LOOPS
     if loops is None or not handles:
         return [_dropped_space(handle, objects.form_matrix.get(handle), fonts, placer, scratch)
@@ -1532,7 +1531,7 @@ def _dropped_spaces(handles: list[int], objects: _PageObjects, fonts: _PageFonts
                                                   upright.tolist(), height.tolist(), used,
                                                   ((lb == 0) & (lc == 0)).tolist())):
         if plain:
-            placed[k] = (" ", *box[:5], font, box[5])
+            placed[k] = (" ", *box[:4], (box[4], font, box[5]))
         else:  # rotated or skewed: one at a time
             placed[k] = _space_at(raw[j], float(size[j]), font, placer)
     return placed
@@ -1540,10 +1539,12 @@ def _dropped_spaces(handles: list[int], objects: _PageObjects, fonts: _PageFonts
 
 def _space_at(matrix: tuple, size: float, font: _Font, placer: _Placer) -> tuple:
     """One space at the origin of a text object drawn with ``matrix``, in
-    ``font`` at ``size``, as ``_Placer.place`` boxes it."""
+    ``font`` at ``size``, boxed by ``_Placer.place``, as ``_Text`` lists
+    characters: ``(" ", x0, top, x1, bottom, (upright, font, size))``."""
     y_low, y_high = _extent(font, size)
     a, b, c, d, e, f = matrix
-    return placer.place(" ", e, f, placer.linear(a, b, c, d), font.width(" ") * 0.001 * size, y_low, y_high, font)
+    placed = placer.place(" ", e, f, placer.linear(a, b, c, d), font.width(" ") * 0.001 * size, y_low, y_high, font)
+    return placed[:5] + (placed[5:],)
 
 
 def _dropped_space(handle: int, form_matrix: tuple | None, fonts: _PageFonts,

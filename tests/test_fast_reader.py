@@ -226,6 +226,26 @@ def test_compiled_character_loops_change_nothing(monkeypatch):
     assert sum(len(words) for doc in with_c if isinstance(doc, list) for _, _, words, _ in doc) > 10_000
 
 
+def test_reading_a_character_at_a_time_gives_the_same_characters(tmp_path, monkeypatch):
+    """``_read_text_by_char``, the fallback for pages the array reading does
+    not expect, reads every page's characters as ``_read_text`` does (lone
+    spaces put back, rotated text, a form XObject, a /Rotate 90 page, the
+    corpus)."""
+    read_text = fast_reader._read_text
+    pages = []
+
+    def both(textpage, fonts, objects, placer, origins):
+        text = read_text(textpage, fonts, objects, placer, origins)
+        pages.append((text.chars, fast_reader._read_text_by_char(textpage, fonts, objects, placer).chars))
+        return text
+
+    monkeypatch.setattr(fast_reader, "_read_text", both)
+    for path in [layout_quirks(tmp_path / "quirks.pdf"), *CORPUS_PDFS]:
+        read_pdf_fast(path, "x", max_pages=None)
+    assert [by_char for _, by_char in pages] == [on_arrays for on_arrays, _ in pages]
+    assert sum(ch[0] == " " for chars, _ in pages for ch in chars) > 1000
+
+
 @pytest.fixture
 def loops():
     """The compiled loops (``pipeline/_pdfium_chars.c``); skipped where they

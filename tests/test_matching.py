@@ -8,11 +8,10 @@ import random
 from pathlib import Path
 
 import pytest
-from spacy.matcher import Matcher
 
 from extractors import indicator_patterns as P
-from extractors.matching import WindowedMatchers
-from extractors.nlp import blank_nlp
+from extractors.matching import WindowedMatchers, _start_end_key
+from extractors.nlp import _matcher, blank_nlp
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -33,13 +32,6 @@ def test_decision_trigger_pre_test_never_hides_a_phrase(check):
     assert check.check_triggers(random.Random(7), 1000, check.corpus_words()) == 0
 
 
-def _plain(nlp, patterns):
-    matcher = Matcher(nlp.vocab)
-    for label, pattern in patterns:
-        matcher.add(label, [pattern])
-    return matcher
-
-
 def test_an_unordered_family_runs_one_matcher_per_anchor_and_gives_the_set_sorted():
     nlp = blank_nlp()
     patterns = P.not_statistic_patterns()
@@ -49,11 +41,11 @@ def test_an_unordered_family_runs_one_matcher_per_anchor_and_gives_the_set_sorte
     assert len(unordered.parts) > 5  # patterns on months, ages, numbers … each around their own anchor
     doc = nlp.make_doc("Call 0116 454 1000 by 5pm on 3 March 2022 about the 2,000 residents aged 65 and over "
                        "(paragraph 4 of the agenda), up to 12 hours a day, 3.5 acres; 24/02/2022.")
-    expected = _plain(nlp, patterns)(doc)
+    expected = _matcher(nlp.vocab, patterns)(doc)
     assert len(expected) > 8
     assert ordered(doc)["not_statistics"] == expected
     got = unordered(doc)["not_statistics"]
-    assert got == sorted(set(expected), key=lambda m: (m[1], m[2], m[0]))
+    assert got == sorted(set(expected), key=_start_end_key)
     assert len(got) == len(set(got))
 
 
