@@ -241,6 +241,104 @@ int64_t bp_paths(count_segments_fn count_segments, get_segment_fn get_segment, s
     return j;
 }
 
+/* pdfminer's paint_path (fast_reader._classify) for each path i that is a
+ * shape (is_shape[i]; its ops are letters, xs, ys [ends[i - 1], ends[i]) as
+ * bp_paths gives them, its points already decimals) with transforms[6 * i
+ * ...] (a, b, c, d, e, f): the path cut at its move-tos as
+ * re.finditer("m[^m]+") cuts it (whole where it has one move-to), each
+ * subpath a rect (kind 0), line (1) or curve (2) with its points, the
+ * transformed ones (a rect's four corners, a line's two) in px, py
+ * [pt_ends[j - 1], pt_ends[j]), its path in owners[j] and its extent (Python's
+ * min and max over its points: x0, y0, x1, y1) in extents[4 * j ...].
+ * Returns the number of subpaths; there is room for one a letter, and for a
+ * point a letter. */
+static int same_point(const double *px, const double *py, int64_t i, int64_t j)
+{
+    return px[i] == px[j] && py[i] == py[j];
+}
+
+int64_t bp_shapes(const uint8_t *letters, const double *xs, const double *ys, const int64_t *ends,
+                  const uint8_t *is_shape, const double *transforms, int64_t count, uint8_t *kinds,
+                  int64_t *owners, int64_t *pt_ends, double *px, double *py, double *extents)
+{
+    int64_t n = 0, p = 0, start = 0;
+    for (int64_t i = 0; i < count; start = ends[i], i++) {
+        int64_t end = ends[i];
+        if (!is_shape[i])
+            continue;
+        const double *t = &transforms[6 * i];
+        int64_t moves = 0;
+        for (int64_t k = start; k < end; k++)
+            moves += letters[k] == 'm';
+        int64_t k = start;
+        while (k < end) {
+            int64_t b, e;
+            if (moves == 1) {
+                b = start, e = end, k = end;
+            } else {
+                while (k < end && letters[k] != 'm')
+                    k++;
+                if (k >= end)
+                    break;
+                b = k, e = k + 1;
+                while (e < end && letters[e] != 'm')
+                    e++;
+                k = e;
+                if (e - b < 2)
+                    continue;  /* a lone move-to */
+            }
+            /* the points; a close-path's is the subpath's first */
+            int64_t first = p, len = e - b;
+            for (int64_t q = b; q < e; q++) {
+                double x = letters[q] == 'h' ? xs[b] : xs[q], y = letters[q] == 'h' ? ys[b] : ys[q];
+                px[p] = t[0] * x + t[2] * y + t[4];
+                py[p] = t[1] * x + t[3] * y + t[5];
+                p++;
+            }
+            char shape[6] = {0};
+            int short_shape = len <= 5;
+            if (short_shape)
+                memcpy(shape, &letters[b], (size_t)len);
+            if (len > 3 && letters[e - 2] == 'l' && letters[e - 1] == 'h' && same_point(px, py, p - 2, first)) {
+                len--, p--;  /* "lh" back to the start: "h" */
+                short_shape = len <= 5;
+                if (short_shape) {
+                    memcpy(shape, &letters[b], (size_t)len);
+                    shape[len - 1] = 'h';
+                    shape[len] = 0;
+                }
+            }
+            uint8_t kind = 2;
+            if (short_shape && (!strcmp(shape, "mlh") || !strcmp(shape, "ml"))) {
+                kind = 1;
+                p = first + 2;
+            } else if (short_shape && (!strcmp(shape, "mlllh") || !strcmp(shape, "mllll"))) {
+                double x0 = px[first], y0 = py[first], x1 = px[first + 1], y1 = py[first + 1];
+                double x2 = px[first + 2], y2 = py[first + 2], x3 = px[first + 3], y3 = py[first + 3];
+                int square = (x0 == x1 && y1 == y2 && x2 == x3 && y3 == y0) || (y0 == y1 && x1 == x2 && y2 == y3 && x3 == x0);
+                if (same_point(px, py, first, first + 4) && square) {
+                    kind = 0;
+                    px[first + 1] = x2, py[first + 1] = y0;
+                    px[first + 2] = x2, py[first + 2] = y2;
+                    px[first + 3] = x0, py[first + 3] = y2;
+                    p = first + 4;
+                }
+            }
+            double *extent = &extents[4 * n];
+            extent[0] = extent[2] = px[first], extent[1] = extent[3] = py[first];
+            for (int64_t q = first + 1; q < p; q++) {
+                if (px[q] < extent[0]) extent[0] = px[q];
+                if (py[q] < extent[1]) extent[1] = py[q];
+                if (px[q] > extent[2]) extent[2] = px[q];
+                if (py[q] > extent[3]) extent[3] = py[q];
+            }
+            kinds[n] = kind, owners[n] = i, pt_ends[n] = p;
+            n++;
+        }
+    }
+    return n;
+}
+
 /* The page's objects (FPDFPage_GetObject for each of its
  * FPDFPage_CountObjects, leaving out none PDFium fails to give) into
  * handles, their FPDFPageObj_GetType into types. Returns how many, or

@@ -185,6 +185,7 @@ class _CharLoops:
             "bp_cell_texts": (ctypes.c_int64, [ctypes.c_int64, _vp, ctypes.c_int64] + [_vp] * 8
                               + [ctypes.c_int64] + [_vp] * 4),
             "bp_word_pieces": (None, [ctypes.c_int64] + [_vp] * 7 + [_double, _double] + [_vp] * 7),
+            "bp_shapes": (ctypes.c_int64, [_vp] * 6 + [ctypes.c_int64] + [_vp] * 6),
         }
         for name, (restype, argtypes) in signatures.items():
             function = getattr(lib, name)
@@ -344,38 +345,62 @@ class _CharLoops:
                 return got, out
             self._rooms[call] = -got
 
-    def paths(self, handles: list[int]) -> list[tuple]:
-        """``_described_paths`` of the paths ``handles``, in one call."""
-        count = len(handles)
-        paths = np.array(handles, dtype=np.uint64)
+    def shapes(self, paths: list[tuple[int, tuple | None]], ctm: tuple) -> tuple:
+        """``_shapes``' subpaths of the paths ``paths`` (handle, matrix of
+        the forms around it) on a page drawn with ``ctm``, in two calls:
+        their kinds (0 rect, 1 line, 2 curve), paths (indexes into
+        ``paths``), where each one's points end, the points' x and y, and
+        their extents (x0, y0, x1, y1); and each path's fill mode, stroke
+        and fill colour (red, green, blue; -1 for none)."""
+        count = len(paths)
+        handles = np.array([handle for handle, _ in paths], dtype=np.uint64)
         point = np.zeros(2, dtype=np.float32)
-        ends, matrices = np.empty(count, dtype=np.int64), np.empty(6 * count)
+        ends, matrices = np.empty(count, dtype=np.int64), np.zeros(6 * count)  # a matrix for each shape
         modes, colours = np.empty(2 * count, dtype=np.int32), np.empty(3 * count, dtype=np.int32)
 
         def attempt(room):
             letters, xs, ys = np.empty(room, dtype=np.uint8), np.empty(room), np.empty(room)
-            return self._paths(*self._path_functions, _MOVETO, _BEZIERTO, paths.ctypes.data, count, point.ctypes.data,
-                               room, letters.ctypes.data, xs.ctypes.data, ys.ctypes.data, ends.ctypes.data,
-                               matrices.ctypes.data, modes.ctypes.data, colours.ctypes.data), (letters, xs, ys)
+            return self._paths(*self._path_functions, _MOVETO, _BEZIERTO, handles.ctypes.data, count,
+                               point.ctypes.data, room, letters.ctypes.data, xs.ctypes.data, ys.ctypes.data,
+                               ends.ctypes.data, matrices.ctypes.data, modes.ctypes.data,
+                               colours.ctypes.data), (letters, xs, ys)
 
         got, (letters, xs, ys) = self._with_room("paths", attempt)
-        xs = self.decimals(xs[:got]).tolist()
-        ys = self.decimals(ys[:got]).tolist()
-        letters = letters[:got].tobytes().decode("ascii")
-        ops = [("h",) if letter == "h" else (letter, x, y) for letter, x, y in zip(letters, xs, ys)]
-        out = []
-        start = 0
-        matrices = _tuples(matrices, 6)
-        modes, colours = modes.tolist(), colours.tolist()
-        for i, end in enumerate(ends.tolist()):
-            mine = ops[start:end]
-            if not mine or mine[0][0] != "m":
-                out.append((mine, None, None, None, None))
-            else:
-                rgb = tuple(colours[3 * i:3 * i + 3])
-                out.append((mine, matrices[i], modes[2 * i], modes[2 * i + 1], None if rgb[0] < 0 else rgb))
-            start = end
-        return out
+        letters, xs, ys = letters[:got], self.decimals(xs[:got]), self.decimals(ys[:got])
+        starts = np.concatenate([[0], ends[:-1]])
+        is_shape = (ends > starts) & (letters[np.minimum(starts, max(got - 1, 0))] == ord("m")) if got else \
+            np.zeros(count, dtype=bool)
+        # Each shape's matrix: the object's (as decimals), the forms', the page's.
+        transforms = self.decimals(matrices).reshape(-1, 6)
+        for k, (_, form_matrix) in enumerate(paths):
+            if form_matrix is not None and is_shape[k]:
+                transforms[k] = _multiply(tuple(transforms[k].tolist()), form_matrix)
+        a, b, c, d, e, f = transforms.T
+        a2, b2, c2, d2, e2, f2 = ctm
+        with np.errstate(all="ignore"):  # _multiply's arithmetic, on arrays
+            transforms = np.ascontiguousarray(np.stack([a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2,
+                                                        c * b2 + d * d2, e * a2 + f * c2 + e2, e * b2 + f * d2 + f2],
+                                                       axis=1))
+        return (*self.subpaths(letters, xs, ys, ends, is_shape, transforms), modes.reshape(-1, 2),
+                colours.reshape(-1, 3))
+
+    def subpaths(self, letters: np.ndarray, xs: np.ndarray, ys: np.ndarray, ends: np.ndarray, is_shape: np.ndarray,
+                 transforms: np.ndarray) -> tuple:
+        """``_classify`` of each subpath of the paths that are shapes
+        (``bp_shapes``): kinds, paths, where each one's points end, the
+        points' x and y, and extents (x0, y0, x1, y1) as rows."""
+        total = len(letters)
+        letters = np.ascontiguousarray(letters, dtype=np.uint8)
+        xs, ys, transforms = (np.ascontiguousarray(a, dtype=np.float64) for a in (xs, ys, transforms))
+        ends = np.ascontiguousarray(ends, dtype=np.int64)
+        is_shape = np.ascontiguousarray(is_shape, dtype=np.uint8)
+        kinds, owners, pt_ends = np.empty(total, np.uint8), np.empty(total, np.int64), np.empty(total, np.int64)
+        px, py, extents = np.empty(total), np.empty(total), np.empty(4 * total)
+        n = self._shapes(letters.ctypes.data, xs.ctypes.data, ys.ctypes.data, ends.ctypes.data, is_shape.ctypes.data,
+                         transforms.ctypes.data, len(ends), kinds.ctypes.data, owners.ctypes.data,
+                         pt_ends.ctypes.data, px.ctypes.data, py.ctypes.data, extents.ctypes.data)
+        points = pt_ends[n - 1] if n else 0
+        return kinds[:n], owners[:n], pt_ends[:n], px[:points], py[:points], extents[:4 * n].reshape(-1, 4)
 
     def dropped_info(self, handles: list[int]) -> tuple[list, list, list, list]:
         """What ``_dropped_space`` asks PDFium of each text object: a status
@@ -2131,11 +2156,51 @@ _SECOND = operator.itemgetter(1)
 def _shapes(paths: list, placer: _Placer, doctop: float, number: int) -> dict[str, list[dict]]:
     """The page's rects, lines and curves as pdfplumber lists them: pdfminer
     splits each painted path at its move-tos and calls a subpath a line, a
-    rectangle or a curve by its operators and corners (converter.paint_path)."""
+    rectangle or a curve by its operators and corners (converter.paint_path).
+    By the compiled loops where they are built (``_CharLoops.shapes``), else
+    a path at a time (``_classify``, ``_shape``)."""
+    if _LOOPS is None:
+        return _shapes_by_path(paths, placer, doctop, number)
+    shapes: dict[str, list[dict]] = {"rect": [], "line": [], "curve": []}
+    if not paths:
+        return shapes
+    kinds, owners, pt_ends, px, py, extents, modes, colours = _LOOPS.shapes(paths, placer.ctm)
+    if not len(kinds):
+        return shapes
+    # _shape's arithmetic, on arrays
+    height, mb_x0, mb_top = placer.height, placer.mb_x0, placer.mb_top
+    x0, y0, x1, y1 = extents.T
+    with np.errstate(all="ignore"):
+        top = (height - y1) + mb_top
+        columns = (x0 + mb_x0 if mb_x0 else x0, x1 + mb_x0 if mb_x0 else x1, y0, y1, x1 - x0, y1 - y0, top,
+                   (height - y0) + mb_top, doctop + top)
+        points = list(zip((mb_x0 + px).tolist(), (mb_top + height - py).tolist()))
+    styles: dict[int, dict] = {}
+    lists = (shapes["rect"], shapes["line"], shapes["curve"])
+    names = ("rect", "line", "curve")
+    start = 0
+    for kind, owner, end, *values in zip(kinds.tolist(), owners.tolist(), pt_ends.tolist(),
+                                         *(column.tolist() for column in columns)):
+        style = styles.get(owner)
+        if style is None:
+            fill_mode, stroke = modes[owner].tolist()
+            rgb = colours[owner].tolist()
+            colour = (rgb[0] / 255, rgb[1] / 255, rgb[2] / 255) if rgb[0] >= 0 else None
+            style = styles[owner] = {"stroke": bool(stroke), "fill": fill_mode != 0, "non_stroking_color": colour}
+        lists[kind].append({"object_type": names[kind], "page_number": number, **style,
+                            **dict(zip(_SHAPE_KEYS, values)), "pts": points[start:end]})
+        start = end
+    return shapes
+
+
+_SHAPE_KEYS = ("x0", "x1", "y0", "y1", "width", "height", "top", "bottom", "doctop")
+
+
+def _shapes_by_path(paths: list, placer: _Placer, doctop: float, number: int) -> dict[str, list[dict]]:
+    """``_shapes`` a path at a time, from ``_described_paths``."""
     shapes: dict[str, list[dict]] = {"rect": [], "line": [], "curve": []}
     matrices: dict[tuple, tuple] = {}
-    described = _LOOPS.paths([handle for handle, _ in paths]) if _LOOPS is not None else _described_paths(paths)
-    for (handle, form_matrix), (ops, object_matrix, fill_mode, stroke, rgb) in zip(paths, described):
+    for (handle, form_matrix), (ops, object_matrix, fill_mode, stroke, rgb) in zip(paths, _described_paths(paths)):
         if object_matrix is None:  # not a shape: no move-to first
             continue
         shape = "".join([op[0] for op in ops])
@@ -2150,20 +2215,26 @@ def _shapes(paths: list, placer: _Placer, doctop: float, number: int) -> dict[st
         # turns pdfminer's components into "#rrggbb" the same way.
         colour = (rgb[0] / 255, rgb[1] / 255, rgb[2] / 255) if rgb is not None else None
         style = {"stroke": bool(stroke), "fill": fill_mode != 0, "non_stroking_color": colour}
-        # Several subpaths are cut at their move-tos, dropping lone move-tos.
-        subpaths = [(0, len(shape))] if shape.count("m") == 1 else \
-            [match.span() for match in re.finditer(r"m[^m]+", shape)]
-        for begin, end in subpaths:
+        for begin, end in _subpath_spans(shape):
             kind, pts = _classify(shape[begin:end], ops[begin:end], matrix)
             shapes[kind].append(_shape(kind, pts, style, placer, doctop, number))
     return shapes
+
+
+def _subpath_spans(shape: str) -> list[tuple[int, int]]:
+    """Where pdfminer cuts a path's operators (``shape``, one letter each):
+    a path of one move-to whole, others at their move-tos, dropping lone
+    move-tos."""
+    if shape.count("m") == 1:
+        return [(0, len(shape))]
+    return [match.span() for match in re.finditer(r"m[^m]+", shape)]
 
 
 def _described_paths(paths: list):
     """For each path: its ops (``_path_ops``) and, if they start with a
     move-to, its matrix, fill mode, stroke and fill colour (red, green, blue,
     or None), else None for those. A failed PDFium call leaves the point or
-    draw mode read before, as in ``_CharLoops.paths``."""
+    draw mode read before, as in ``_CharLoops.shapes``."""
     point = (_float * 2)()
     x_ref, y_ref = ctypes.byref(point), ctypes.byref(point, ctypes.sizeof(_float))
     fill_mode, stroke = _int(), _int()

@@ -335,3 +335,38 @@ def boxes_written(path: Path, *, page_box: bytes | None, parent_box: bytes | Non
     ]
     path.write_bytes(_raw_pdf(objects))
     return path
+
+
+def odd_paths(path: Path) -> Path:
+    """Vector paths of every shape pdfminer tells apart, on a plain page and
+    on a /Rotate 90 page whose MediaBox does not start at the origin: rects
+    (``re``, four lines closed, closed twice), lines (two points, and one
+    drawn out and back), curves, a quadrilateral that is not a rectangle,
+    lone move-tos between subpaths, a close straight after a move-to, paths
+    under ``cm`` (moved, skewed) and in a form XObject with its own matrix,
+    and fills in grey, RGB and CMYK."""
+    shapes = (b"q 1 0 0 rg 0 0 1 RG 60 700 200 20 re f "
+              b"10 10 m 100 10 l 100 50 l 10 50 l h f "
+              b"200 200 m 300 200 l 300 260 l 200 260 l 200 200 l h S "
+              b"50 600 m 150 600 l S 50 620 m 150 640 l 50 620 l h S "
+              b"300 300 m 310 320 320 320 330 300 c 340 280 350 280 360 300 c S "
+              b"0.2 g 400 400 m 400 410 m 450 410 l 450 450 l 400 400 m f "
+              b"0 0 0 1 k 100 100 m 150 110 l 160 160 l 90 150 l h f "
+              b"500 100 m h S 420 500 m 430 500 l 440 500 l 450 500 l 460 500 l 470 500 l S "
+              b"q 1 0 0 1 20 30 cm 10 300 m 40 300 l S Q q 1 0.2 0 1 0 0 cm 80 300 30 30 re S Q "
+              b"/Fm1 Do Q ")
+    text = b"BT /F1 11 Tf 60 780 Td (Shapes of every kind, 2017.) Tj ET "
+    form = b"0 1 0 rg 0 0 40 40 re f 0 0 m 40 40 l S"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 6 0 R >> "
+        b"/XObject << /Fm1 7 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [10 20 605 862] /Rotate 90 /Resources << /Font << /F1 6 0 R >> "
+        b"/XObject << /Fm1 7 0 R >> >> /Contents 5 0 R >>",
+        _stream(text + shapes),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        _stream(form, b"/Type /XObject /Subtype /Form /BBox [0 0 40 40] /Matrix [0.5 0 0 0.5 100 500] "),
+    ]
+    path.write_bytes(_raw_pdf(objects))
+    return path

@@ -10,6 +10,7 @@ import random
 from pathlib import Path
 
 import numpy as np
+import pdfplumber
 import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
@@ -365,6 +366,127 @@ def test_compiled_cell_texts_are_numpys(loops):
         assert [2 if e == 2 else 0 for e in expected_states] == [2 if s == 2 else 0 for s in states]
         compared += len(expected)
     assert compared > 300
+
+
+def _signed(value):
+    """A value for exact comparison: floats with their sign (0.0 is not -0.0)
+    and NaN equal to itself."""
+    if isinstance(value, float):
+        return ("float", math.copysign(1.0, value), value if value == value else "nan")
+    if isinstance(value, (list, tuple)):
+        return tuple(map(_signed, value))
+    if isinstance(value, dict):
+        return tuple((key, _signed(item)) for key, item in value.items())
+    return value
+
+
+def test_compiled_shapes_are_pythons(tmp_path, monkeypatch, loops):
+    """``bp_shapes`` (subpaths, their kinds, points and extents in C, the
+    dicts on arrays) gives exactly the rects, lines and curves that
+    ``_shapes_by_path`` makes a path at a time: on every shape of the corpus
+    and the real papers, and on odd paths (lone move-tos, closes, curves,
+    quadrilaterals, forms, cm, a /Rotate 90 page with its box off the
+    origin), whose geometry is also pdfplumber's."""
+    shapes = fast_reader._shapes
+    pages = []
+
+    def both(paths, placer, doctop, number):
+        compiled = shapes(paths, placer, doctop, number)
+        pages.append((_signed(compiled), _signed(fast_reader._shapes_by_path(paths, placer, doctop, number))))
+        return compiled
+
+    monkeypatch.setattr(fast_reader, "_shapes", both)
+    odd = pdf_factory.odd_paths(tmp_path / "odd.pdf")
+    read_pdf_fast(odd, "x", max_pages=None)
+    odd_pages = [compiled for compiled, _ in pages]
+    for path in [*CORPUS_PDFS, *(SHARED_REAL / name for name in REAL_PDFS)]:
+        try:
+            read_pdf_fast(path, "x", max_pages=None)
+        except BoardPapersError:
+            pass
+    assert [by_path for _, by_path in pages] == [compiled for compiled, _ in pages]
+    assert sum(len(kind) for compiled, _ in pages for _, kind in compiled) > (5000 if REAL_PDFS else 100)
+
+    monkeypatch.setattr(fast_reader, "_shapes", shapes)
+    geometry = ("x0", "x1", "top", "bottom", "width", "height", "doctop", "pts")
+    with pdfplumber.open(odd) as pdf:
+        for page, compiled in zip(pdf.pages, odd_pages):
+            kinds = dict(compiled)
+            for kind in ("rect", "line", "curve"):
+                theirs = [_signed({k: [tuple(p) for p in o[k]] if k == "pts" else o[k] for k in geometry})
+                          for o in page.objects[kind]]
+                ours = [tuple((k, dict(shape)[k]) for k in geometry) for shape in kinds[kind]]
+                # PDFium drops a path of one move-to and a close ("500 100 m h"): pdfplumber's zero-size curve
+                assert ours == [shape for shape in theirs if shape in ours] and len(theirs) - len(ours) <= 1
+                assert ours
+
+
+def test_compiled_subpaths_are_pythons(loops):
+    """``bp_shapes`` cuts, classifies, transforms and measures subpaths as
+    ``_subpath_spans`` and ``_classify`` (and ``_shape``'s min and max) do,
+    on random paths: lone and repeated move-tos, closes anywhere, corners
+    that tie (squares, lines drawn out and back), NaN and -0.0, skewed and
+    turned matrices, paths that are not shapes."""
+    rng = random.Random(5)
+    values = [0.0, -0.0, 1.0, 2.0, 10.0, math.nan, math.inf]
+    matrices = [(1.0, 0.0, 0.0, 1.0, 0.0, 0.0), (0.0, 1.0, -1.0, 0.0, 5.0, -0.0), (1.0, 0.2, 0.0, 1.0, 3.0, 4.0),
+                (2.0, 0.0, 0.0, -2.0, -0.0, 7.5), (0.5, -0.0, 0.0, 0.5, 1e308, 0.0)]
+    kinds = {0: "rect", 1: "line", 2: "curve"}
+    made = []
+    for _ in range(300):
+        letters, xs, ys, ends, transforms = [], [], [], [], []
+        for _ in range(rng.randint(1, 12)):
+            count = rng.choice([0, 1, 2, 3, 4, 5, 5, 6, rng.randint(0, 12)])
+            path = [rng.choice("mllllch") for _ in range(count)]
+            if path and rng.random() < 0.8:
+                path[0] = "m"
+            first = len(letters)
+            corners = None
+            if rng.random() < 0.25:  # a rectangle, drawn either way round, closed or not, maybe spoilt
+                path = list(rng.choice(["mllll", "mlllh", "mllllh", "mlllll"]))
+                (x0, x1), (y0, y1) = (rng.sample(values[:5], 2) for _ in "xy")
+                corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)] if rng.random() < 0.5 else \
+                    [(x0, y0), (x0, y1), (x1, y1), (x1, y0)]
+                corners += [(x0, y0)] * 2
+                if rng.random() < 0.2:
+                    corners[rng.randrange(6)] = (rng.choice(values), rng.choice(values))
+            for k, letter in enumerate(path):
+                if letter == "h":
+                    x = y = 0.0
+                elif corners:
+                    x, y = corners[k]
+                elif len(letters) > first and rng.random() < 0.3:  # back to where the path began
+                    x, y = xs[first], ys[first]
+                else:
+                    x, y = (rng.choice(values + [rng.uniform(-50, 50)]) for _ in "xy")
+                letters.append(letter)
+                xs.append(x)
+                ys.append(y)
+            ends.append(len(letters))
+            transforms.append(rng.choice(matrices))
+        is_shape = [end > start and letters[start] == "m" for start, end in zip([0] + ends[:-1], ends)]
+        expected = []
+        for i, (start, end) in enumerate(zip([0] + ends[:-1], ends)):
+            if not is_shape[i]:
+                continue
+            shape = "".join(letters[start:end])
+            ops = [("h",) if letter == "h" else (letter, x, y)
+                   for letter, x, y in zip(shape, xs[start:end], ys[start:end])]
+            for begin, stop in fast_reader._subpath_spans(shape):
+                kind, pts = fast_reader._classify(shape[begin:stop], ops[begin:stop], transforms[i])
+                extent = (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts))
+                expected.append((kind, i, pts, extent))
+        with np.errstate(all="ignore"):
+            got_kinds, owners, pt_ends, px, py, extents = loops.subpaths(
+                np.frombuffer("".join(letters).encode(), dtype=np.uint8), np.array(xs), np.array(ys), np.array(ends),
+                np.array(is_shape), np.array(transforms))
+        points = list(zip(px.tolist(), py.tolist()))
+        got = [(kinds[kind], owner, points[start:end], tuple(extent))
+               for kind, owner, start, end, extent in zip(got_kinds.tolist(), owners.tolist(), [0] + pt_ends.tolist()[:-1],
+                                                          pt_ends.tolist(), extents.tolist())]
+        assert _signed(got) == _signed(expected)
+        made += [kind for kind, *_ in expected]
+    assert min(made.count(kind) for kind in kinds.values()) > 100, "too few of a kind to test"
 
 
 def test_table_cell_with_rotated_text_is_read_as_pdfplumber_reads_it(tmp_path):
