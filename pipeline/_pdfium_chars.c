@@ -93,6 +93,22 @@ static double decimal_of(double value)
 {
     float single = (float)value;
     char text[64];
+    /* Most numbers in a PDF have a few decimal places. Rounding to k places
+     * is rounding to (digits before the point) + k significant digits, so
+     * trying k = 0, 1, ... tries the same candidates in the same order as
+     * the digits below (below 2^23 a rounding inside the whole part comes
+     * back only where the single is a whole number, which k = 0 gives). The
+     * single times 10^k is exact in a double (24 + 20 bits), nearbyint rounds
+     * half to even as printf does, and a whole number over 10^k rounds as
+     * strtod rounds its decimal. */
+    if (fabs((double)single) < 8388608.0) {
+        double scale = 1.0;
+        for (int k = 0; k <= 6; k++, scale *= 10.0) {
+            double candidate = nearbyint((double)single * scale) / scale;
+            if ((float)candidate == single)
+                return candidate;
+        }
+    }
     for (int digits = 1; digits <= 9; digits++) {
         snprintf(text, sizeof text, "%.*g", digits, (double)single);
         double candidate = strtod(text, NULL);

@@ -267,6 +267,13 @@ def test_compiled_decimals_are_pythons(loops):
     values = [single(rng.uniform(-2000, 2000)) for _ in range(20_000)]
     values += [single(rng.lognormvariate(0, 25)) for _ in range(20_000)]
     values += [rng.uniform(-1e6, 1e6) for _ in range(5_000)]
+    # as files write them: a few decimal places, halves and eighths (ties when rounded), powers of two
+    values += [single(round(rng.uniform(-9000, 9000), rng.randint(0, 7))) for _ in range(20_000)]
+    values += [single(round(rng.uniform(-1, 1), rng.randint(0, 9))) for _ in range(5_000)]
+    values += [single(rng.randint(-80_000, 80_000) / rng.choice([2, 4, 8, 16, 1024])) for _ in range(5_000)]
+    values += [sign * 2.0 ** e * m for sign in (1, -1) for e in range(-30, 30) for m in (1.0, 1.5, 0.75)]
+    values += [single(sign * 2.0 ** e * (1 + d * 2.0 ** -23)) for sign in (1, -1) for e in range(-10, 26)
+               for d in (-1, 1, 2)]
     values += [0.0, -0.0, math.inf, -math.inf, math.nan, 2.0 ** -149, 2.0 ** -126, 0.5, 1.0, 2.0, 1e39, -1e39,
                595.29998779, 841.89001465, 11.039999961853027, float(np.finfo(np.float32).max)]
     values += values[:1000]  # again: from the cache
