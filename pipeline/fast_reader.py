@@ -70,7 +70,7 @@ from pdfplumber.table import Table as PlumberTable
 from pipeline.errors import CorruptFileError, EmptyFileError, TooLargeError
 from pipeline.reader import COLUMN_GAP_EMS, _base_font, _group_lines, _mark_paragraph_breaks, _pdf_error, _reason
 from pipeline.tables import read_marks, read_tables
-from schemas.parsed import Line, Page, ParsedDocument, Word, is_bold_font
+from schemas.parsed import LazyWords, Line, Page, ParsedDocument, Word, is_bold_font
 
 # pdfplumber's extract_words settings in pipeline.reader._read_pdf_page.
 X_TOLERANCE = 2.5
@@ -231,13 +231,14 @@ class _CharLoops:
         self._is_generated(self._get_generated, tp, indexes.ctypes.data, len(indexes), out.ctypes.data)
         return out.view(bool)
 
-    def group_lines(self, words: list[Word], columns: tuple, number: int) -> list[Line]:
-        """``_group_lines(words, number)``, for words that ``_word_columns``
-        gave as ``columns`` too."""
+    def group_lines(self, columns: tuple, number: int) -> list[Line]:
+        """``_group_lines`` of the words ``_word_columns`` gave as
+        ``columns``; each line's words are made when first read
+        (``_PageWords``)."""
         texts, *floats, font_numbers, font_names = columns
         x0, top, x1, bottom, size = (np.ascontiguousarray(a, dtype=np.float64) for a in floats)
         font_numbers = np.ascontiguousarray(font_numbers, dtype=np.int32)
-        n = len(words)
+        n = len(texts)
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
         bold_font = np.array([is_bold_font(name) for name in font_names], dtype=np.uint8)
         order, line_end, scratch = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64), np.empty(3 * n, np.int64)
@@ -250,11 +251,11 @@ class _CharLoops:
         if lines < 0:
             raise ValueError("font numbers out of range")
         order_list = order.tolist()
-        ordered = list(map(words.__getitem__, order_list))
         parts = list(map(operator.add, map(_SEPARATORS.__getitem__, sep.tolist()), map(texts.__getitem__, order_list)))
         ends = line_end[:lines].tolist()
+        make = _PageWords(texts, x0, top, x1, bottom, size, font_numbers, font_names, order).words
         return [Line(text="".join(parts[start:end]), page_number=number, x0=x0_, top=top_, x1=x1_, bottom=bottom_,
-                     words=ordered[start:end], fontname=font_names[f], size=largest, bold=bool(b))
+                     words=LazyWords(make, start, end), fontname=font_names[f], size=largest, bold=bool(b))
                 for start, end, (x0_, top_, x1_, bottom_, largest), f, b in zip(
                     [0] + ends[:-1], ends, _tuples(box[:5 * lines], 5), font[:lines].tolist(), bold[:lines].tolist())]
 
@@ -1595,21 +1596,48 @@ def _dropped_space(handle: int, form_matrix: tuple | None, fonts: _PageFonts,
 
 # --- words: pdfplumber's WordExtractor ------------------------------------
 
+class _PageWords:
+    """A page's words as ``_word_columns`` gives them, in line order
+    (``order``), made into Word objects a line at a time."""
+
+    __slots__ = ("texts", "x0", "top", "x1", "bottom", "size", "font_numbers", "font_names", "order")
+
+    def __init__(self, texts, x0, top, x1, bottom, size, font_numbers, font_names, order):
+        self.texts, self.x0, self.top, self.x1, self.bottom = texts, x0, top, x1, bottom
+        self.size, self.font_numbers, self.font_names, self.order = size, font_numbers, font_names, order
+
+    def words(self, start: int, end: int) -> list[Word]:
+        """The words of the line that is ``order[start:end]``."""
+        at = self.order[start:end]
+        texts, names = self.texts, self.font_names
+        return list(map(Word, [texts[k] for k in at.tolist()], self.x0[at].tolist(), self.top[at].tolist(),
+                        self.x1[at].tolist(), self.bottom[at].tolist(),
+                        [names[k] for k in self.font_numbers[at].tolist()], self.size[at].tolist()))
+
+
+def _column_words(columns: tuple) -> list[Word]:
+    """Word objects of all the words ``_word_columns`` gave as ``columns``."""
+    return _PageWords(*columns, np.arange(len(columns[0]))).words(0, len(columns[0]))
+
+
 def _lines(text: _Text, number: int) -> list[Line]:
     """The page's lines: ``_group_lines`` of its words, done by the compiled
     loops where they are built and the words came as columns."""
     words, columns = _word_columns(text)
-    if columns is None or _LOOPS is None:
+    if columns is None:
         return _group_lines(words, number)
-    return _LOOPS.group_lines(words, columns, number)
+    if _LOOPS is None:
+        return _group_lines(_column_words(columns), number)
+    return _LOOPS.group_lines(columns, number)
 
 
-def _word_columns(text: _Text) -> tuple[list[Word], tuple | None]:
+def _word_columns(text: _Text) -> tuple[list[Word] | None, tuple | None]:
     """The reader's words: ``extract_words(x_tolerance=2.5, y_tolerance=3,
-    extra_attrs=["fontname", "size"])``, without blank words; and where they
-    were all made on arrays (no NaN, no line read a character at a time) the
-    same words as columns: texts, arrays of x0, top, x1, bottom and size, an
-    array of font numbers and the font names they number (else None).
+    extra_attrs=["fontname", "size"])``, without blank words, as Word objects
+    and None; or, where they were all made on arrays (no NaN, no line read a
+    character at a time), as None and columns: texts, arrays of x0, top, x1,
+    bottom and size, an array of font numbers and the font names they number
+    (``_column_words`` makes the Word objects).
 
     pdfplumber works on characters; this works on pieces where it can: within
     a run of one font and size, a line whose pieces do not overlap along the
@@ -1660,17 +1688,20 @@ def _word_columns(text: _Text) -> tuple[list[Word], tuple | None]:
             nonblank = np.array(list(map(bool, map(str.strip, texts))), dtype=bool)
             arrays = [a[nonblank] for a in arrays]
             kept_texts = list(compress(texts, nonblank.tolist()))
+    else:
+        texts = kept_texts = []
+    if not slow.any():
+        if not kept_texts:
+            return [], None
+        numbers: dict[str, int] = {}
+        name_numbers = np.array([numbers.setdefault(name, len(numbers)) for name in names], dtype=np.int32)
+        return None, (kept_texts, *arrays[:4], np.array(sizes)[arrays[4]], name_numbers[arrays[4]], list(numbers))
+    if kept_texts:
         word_keys = arrays[4].tolist()
         words = list(map(Word, kept_texts, *(a.tolist() for a in arrays[:4]), map(names.__getitem__, word_keys),
                          map(sizes.__getitem__, word_keys)))
     else:
-        words, texts = [], []
-    if not slow.any():
-        if not words:
-            return words, None
-        numbers: dict[str, int] = {}
-        name_numbers = np.array([numbers.setdefault(name, len(numbers)) for name in names], dtype=np.int32)
-        return words, (kept_texts, *arrays[:4], np.array(sizes)[arrays[4]], name_numbers[arrays[4]], list(numbers))
+        words = []
     # Merge in the lines read a character at a time, in line order.
     kept_lines = line[heads_at][np.array([bool(t.strip()) for t in texts], dtype=bool)] if len(pieces) else line[:0]
     out: list[Word] = []

@@ -65,6 +65,43 @@ class Line:
         return bool(self.words) and self.words[0].bold
 
 
+class LazyWords:
+    """What a ``Line`` may hold for its words until they are first read:
+    ``make(*args)`` makes the list. A reader that has a page's words as
+    columns makes Word objects only for the lines an extractor looks into
+    (a few in a hundred)."""
+
+    __slots__ = ("make", "args")
+
+    def __init__(self, make, *args):
+        self.make, self.args = make, args
+
+
+class _WordsOnRead:
+    """``Line.words``: the list stored, made from a ``LazyWords`` (and stored)
+    the first time it is read. Equality, repr and pickling read it too."""
+
+    __slots__ = ("slot",)
+
+    def __init__(self, slot):
+        self.slot = slot
+
+    def __get__(self, line, owner=None):
+        if line is None:
+            return self
+        words = self.slot.__get__(line, owner)
+        if type(words) is LazyWords:
+            words = words.make(*words.args)
+            self.slot.__set__(line, words)
+        return words
+
+    def __set__(self, line, words):
+        self.slot.__set__(line, words)
+
+
+Line.words = _WordsOnRead(Line.__dict__["words"])
+
+
 @dataclass(slots=True)
 class Cell:
     text: str

@@ -306,11 +306,37 @@ def test_compiled_line_grouping_is_pythons(loops):
         columns = ([w.text for w in words], *(np.array([getattr(w, field) for w in words], dtype=np.float64)
                                               for field in ("x0", "top", "x1", "bottom", "size")),
                    fonts, list(numbers))
-        compiled = loops.group_lines(words, columns, 4)
+        compiled = loops.group_lines(columns, 4)
         python = _group_lines(words, 4)
         assert [repr(line) for line in compiled] == [repr(line) for line in python]
         compared += len(python)
     assert compared > 1500
+
+
+def test_words_are_made_when_a_line_is_first_read(loops):
+    """With the compiled loops the fast reader makes no Word objects while it
+    reads: each line holds ``LazyWords`` until its words are read (extractors
+    look into a few lines in a hundred). Read, they are made once, and
+    equality, pickling (worker processes) and copies see the words."""
+    import copy
+    import pickle
+
+    from schemas.parsed import LazyWords, Line
+
+    stored = Line.__dict__["words"].slot.__get__  # the slot, without making the words
+    doc = read_pdf_fast(CORPUS_PDFS[0], "x", max_pages=None)
+    lines = [line for page in doc.pages for line in page.lines]
+    assert lines and all(type(stored(line)) is LazyWords for line in lines)
+    line = lines[len(lines) // 2]
+    words = line.words
+    assert words and all(isinstance(w, Word) for w in words) and line.words is words is stored(line)
+    assert " ".join(w.text for w in words).split() == line.text.split()
+    other = lines[len(lines) // 2 + 1]
+    again = pickle.loads(pickle.dumps(other))
+    assert type(stored(again)) is list and again == other and again.words == other.words
+    assert copy.copy(lines[0]).words == lines[0].words
+    made_now = Line(text="", page_number=1, x0=0, top=0, x1=0, bottom=0, words=list(lines[1].words))
+    assert made_now.words == lines[1].words
 
 
 def test_compiled_word_pieces_are_numpys(loops):
