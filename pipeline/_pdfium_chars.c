@@ -703,3 +703,245 @@ done:
 /* Python requires an init function of every extension it builds; this one
  * is never imported. */
 void *PyInit__pdfium_chars(void) { return NULL; }
+
+/* pdfplumber's TableFinder after its edges are snapped and joined:
+ * edges_to_intersections, intersections_to_cells and cells_to_tables
+ * (fast_reader._intersections, _cells, _cells_to_tables), for edges with no
+ * NaN. Verticals v[4 * i ...] and horizontals h[4 * j ...] are (x0, top, x1,
+ * bottom); vid and hid number equal edges alike (the Python keeps sets of
+ * edges). A point is an (x, y) pair of values (0.0 and -0.0 alike, the
+ * first met kept, as a dict keeps its first key); every corner of a cell is
+ * one. Writes each table's cells (x0, top, x1, bottom) to cells and their
+ * count to sizes, tables of more than one cell, top to bottom; returns how
+ * many tables, minus the cells needed when room is short (nothing written),
+ * or INT64_MIN when memory runs out. */
+typedef struct {
+    int64_t points, capacity, entries;
+    double *x, *y;
+    int64_t *slots;          /* hash slots: point index + 1, 0 empty */
+    int64_t *v_head, *h_head; /* each point's edge sets: linked lists */
+    int64_t *next, *value;    /* the lists' entries */
+} table_points;
+
+static uint64_t point_hash(double x, double y)
+{
+    uint64_t a, b;
+    x = x == 0 ? 0.0 : x, y = y == 0 ? 0.0 : y;  /* -0.0 hashes as 0.0, as in Python */
+    memcpy(&a, &x, sizeof a), memcpy(&b, &y, sizeof b);
+    return (a * UINT64_C(0x9E3779B97F4A7C15)) ^ (b + UINT64_C(0x632BE59BD9B4E019) + (a << 6) + (a >> 2));
+}
+
+/* The point (x, y)'s index, added if new and add is set; -1 if absent. */
+static int64_t point_at(table_points *t, double x, double y, int add)
+{
+    uint64_t mask = (uint64_t)t->capacity - 1, k = point_hash(x, y) & mask;
+    while (t->slots[k]) {
+        int64_t p = t->slots[k] - 1;
+        if (t->x[p] == x && t->y[p] == y)
+            return p;
+        k = (k + 1) & mask;
+    }
+    if (!add)
+        return -1;
+    int64_t p = t->points++;
+    t->x[p] = x, t->y[p] = y, t->v_head[p] = t->h_head[p] = -1;
+    t->slots[k] = p + 1;
+    return p;
+}
+
+static void set_add(table_points *t, int64_t *head, int64_t value)
+{
+    for (int64_t e = *head; e >= 0; e = t->next[e])
+        if (t->value[e] == value)
+            return;
+    int64_t e = t->entries++;
+    t->value[e] = value, t->next[e] = *head;
+    *head = e;
+}
+
+static int sets_meet(const table_points *t, int64_t a, int64_t b)
+{
+    for (int64_t e = a; e >= 0; e = t->next[e])
+        for (int64_t f = b; f >= 0; f = t->next[f])
+            if (t->value[e] == t->value[f])
+                return 1;
+    return 0;
+}
+
+static const table_points *sorting;
+static int by_x_then_y(const void *a, const void *b)
+{
+    int64_t p = *(const int64_t *)a, q = *(const int64_t *)b;
+    double px = sorting->x[p], qx = sorting->x[q], py = sorting->y[p], qy = sorting->y[q];
+    if (px < qx) return -1;
+    if (px > qx) return 1;
+    return py < qy ? -1 : py > qy ? 1 : 0;
+}
+static int by_y_then_x(const void *a, const void *b)
+{
+    int64_t p = *(const int64_t *)a, q = *(const int64_t *)b;
+    double px = sorting->x[p], qx = sorting->x[q], py = sorting->y[p], qy = sorting->y[q];
+    if (py < qy) return -1;
+    if (py > qy) return 1;
+    return px < qx ? -1 : px > qx ? 1 : 0;
+}
+
+int64_t bp_find_tables(int64_t nv, const double *v, const int64_t *vid, int64_t nh, const double *h,
+                       const int64_t *hid, double tolerance, int64_t room, double *cells_out, int64_t *sizes)
+{
+    int64_t meets = 0;
+    for (int64_t i = 0; i < nv; i++)
+        for (int64_t j = 0; j < nh; j++)
+            meets += v[4 * i + 1] <= h[4 * j + 1] + tolerance && v[4 * i + 3] >= h[4 * j + 1] - tolerance
+                     && v[4 * i] >= h[4 * j] - tolerance && v[4 * i] <= h[4 * j + 2] + tolerance;
+    int64_t n = meets > 0 ? meets : 1, capacity = 2;
+    while (capacity < 2 * n)
+        capacity *= 2;
+    table_points t = {0, capacity, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+    int64_t result = INT64_MIN;
+    t.x = malloc((size_t)n * sizeof(double)), t.y = malloc((size_t)n * sizeof(double));
+    t.slots = calloc((size_t)capacity, sizeof(int64_t));
+    t.v_head = malloc((size_t)n * sizeof(int64_t)), t.h_head = malloc((size_t)n * sizeof(int64_t));
+    t.next = malloc((size_t)(2 * n) * sizeof(int64_t)), t.value = malloc((size_t)(2 * n) * sizeof(int64_t));
+    int64_t *by_column = malloc((size_t)n * sizeof(int64_t)), *by_row = malloc((size_t)n * sizeof(int64_t));
+    int64_t *column_end = malloc((size_t)n * sizeof(int64_t)), *row_end = malloc((size_t)n * sizeof(int64_t));
+    int64_t *row_at = malloc((size_t)n * sizeof(int64_t));
+    int64_t *cell_corners = malloc((size_t)(4 * n) * sizeof(int64_t)), *remaining = malloc((size_t)n * sizeof(int64_t));
+    int64_t *current = malloc((size_t)n * sizeof(int64_t)), *table_start = malloc((size_t)(n + 1) * sizeof(int64_t));
+    int64_t *table_order = malloc((size_t)n * sizeof(int64_t)), *done = malloc((size_t)n * sizeof(int64_t));
+    double *key_top = malloc((size_t)n * sizeof(double)), *key_x0 = malloc((size_t)n * sizeof(double));
+    uint8_t *in_corners = calloc((size_t)n, 1);
+    if (!t.x || !t.y || !t.slots || !t.v_head || !t.h_head || !t.next || !t.value || !by_column || !by_row
+        || !column_end || !row_end || !row_at || !cell_corners || !remaining || !current || !table_start
+        || !table_order || !done || !key_top || !key_x0 || !in_corners)
+        goto finish;
+    /* intersections: vertical by vertical, horizontal by horizontal */
+    for (int64_t i = 0; i < nv; i++)
+        for (int64_t j = 0; j < nh; j++)
+            if (v[4 * i + 1] <= h[4 * j + 1] + tolerance && v[4 * i + 3] >= h[4 * j + 1] - tolerance
+                && v[4 * i] >= h[4 * j] - tolerance && v[4 * i] <= h[4 * j + 2] + tolerance) {
+                int64_t p = point_at(&t, v[4 * i], h[4 * j + 1], 1);
+                set_add(&t, &t.v_head[p], vid[i]);
+                set_add(&t, &t.h_head[p], hid[j]);
+            }
+    int64_t points = t.points;
+    /* points in order (columns), and in rows; where each one's column and row end */
+    for (int64_t p = 0; p < points; p++)
+        by_column[p] = by_row[p] = p;
+    sorting = &t;
+    qsort(by_column, (size_t)points, sizeof(int64_t), by_x_then_y);
+    qsort(by_row, (size_t)points, sizeof(int64_t), by_y_then_x);
+    for (int64_t k = points - 1; k >= 0; k--) {
+        int same = k + 1 < points && t.x[by_column[k + 1]] == t.x[by_column[k]];
+        column_end[k] = same ? column_end[k + 1] : k + 1;
+        same = k + 1 < points && t.y[by_row[k + 1]] == t.y[by_row[k]];
+        row_end[k] = same ? row_end[k + 1] : k + 1;
+        row_at[by_row[k]] = k;
+    }
+    /* cells: for each point, the smallest cell it is the top-left corner of */
+    int64_t cells = 0;
+    for (int64_t k = 0; k < points; k++) {
+        int64_t p = by_column[k], r = row_at[p];
+        if (r + 1 >= row_end[r])
+            continue;  /* nothing to its right */
+        int found = 0;
+        for (int64_t b = k + 1; b < column_end[k] && !found; b++) {
+            int64_t below = by_column[b];
+            if (!sets_meet(&t, t.v_head[p], t.v_head[below]))
+                continue;
+            for (int64_t c = r + 1; c < row_end[r]; c++) {
+                int64_t corner = by_row[c];
+                if (!sets_meet(&t, t.h_head[p], t.h_head[corner]))
+                    continue;
+                int64_t far = point_at(&t, t.x[corner], t.y[below], 0);
+                if (far >= 0 && sets_meet(&t, t.v_head[far], t.v_head[corner])
+                    && sets_meet(&t, t.h_head[far], t.h_head[below])) {
+                    int64_t *corners = &cell_corners[4 * cells];
+                    corners[0] = p, corners[1] = below, corners[2] = corner, corners[3] = far;
+                    cells++;
+                    found = 1;
+                    break;
+                }
+            }
+        }
+    }
+    /* cells grouped into tables by shared corners, pass after pass */
+    int64_t n_remaining = cells, n_current = 0, tables = 0, placed = 0;
+    for (int64_t c = 0; c < cells; c++)
+        remaining[c] = c;
+    table_start[0] = 0;
+    while (n_remaining > 0) {
+        int64_t initial = n_current, kept = 0;
+        for (int64_t k = 0; k < n_remaining; k++) {
+            int64_t c = remaining[k], *corners = &cell_corners[4 * c];
+            if (n_current == 0 || in_corners[corners[0]] || in_corners[corners[1]] || in_corners[corners[2]]
+                || in_corners[corners[3]]) {
+                for (int q = 0; q < 4; q++)
+                    in_corners[corners[q]] = 1;
+                current[n_current++] = c;
+            } else {
+                remaining[kept++] = c;
+            }
+        }
+        n_remaining = kept;
+        if (n_current == initial) {
+            for (int64_t k = 0; k < n_current; k++) {
+                done[placed++] = current[k];
+                for (int q = 0; q < 4; q++)
+                    in_corners[cell_corners[4 * current[k] + q]] = 0;
+            }
+            table_start[++tables] = placed;
+            n_current = 0;
+        }
+    }
+    if (n_current > 0) {
+        for (int64_t k = 0; k < n_current; k++)
+            done[placed++] = current[k];
+        table_start[++tables] = placed;
+    }
+    /* tables by their least (top, x0), stably (an insertion sort); those of more than one cell */
+    int64_t needed = 0, out_tables = 0;
+    for (int64_t k = 0; k < tables; k++) {
+        int64_t size = table_start[k + 1] - table_start[k], j = k;
+        if (size > 1)
+            needed += size;
+        double top = 0, x0 = 0;
+        for (int64_t m = table_start[k]; m < table_start[k + 1]; m++) {
+            int64_t p = cell_corners[4 * done[m]];
+            if (m == table_start[k] || t.y[p] < top || (t.y[p] == top && t.x[p] < x0))
+                top = t.y[p], x0 = t.x[p];
+        }
+        key_top[k] = top, key_x0[k] = x0;
+        while (j > 0) {
+            int64_t before = table_order[j - 1];
+            if (!(top < key_top[before] || (top == key_top[before] && x0 < key_x0[before])))
+                break;
+            table_order[j] = before;
+            j--;
+        }
+        table_order[j] = k;
+    }
+    if (needed > room) {
+        result = -needed;
+        goto finish;
+    }
+    int64_t written = 0;
+    for (int64_t k = 0; k < tables; k++) {
+        int64_t table = table_order[k], size = table_start[table + 1] - table_start[table];
+        if (size <= 1)
+            continue;
+        sizes[out_tables++] = size;
+        for (int64_t m = table_start[table]; m < table_start[table + 1]; m++) {
+            const int64_t *corners = &cell_corners[4 * done[m]];
+            double *cell = &cells_out[4 * written++];
+            cell[0] = t.x[corners[0]], cell[1] = t.y[corners[0]], cell[2] = t.x[corners[2]], cell[3] = t.y[corners[1]];
+        }
+    }
+    result = out_tables;
+finish:
+    free(t.x), free(t.y), free(t.slots), free(t.v_head), free(t.h_head), free(t.next), free(t.value);
+    free(by_column), free(by_row), free(column_end), free(row_end), free(row_at), free(cell_corners);
+    free(remaining), free(current), free(table_start), free(table_order), free(done), free(key_top), free(key_x0);
+    free(in_corners);
+    return result;
+}

@@ -186,6 +186,8 @@ class _CharLoops:
                               + [ctypes.c_int64] + [_vp] * 4),
             "bp_word_pieces": (None, [ctypes.c_int64] + [_vp] * 7 + [_double, _double] + [_vp] * 7),
             "bp_shapes": (ctypes.c_int64, [_vp] * 6 + [ctypes.c_int64] + [_vp] * 6),
+            "bp_find_tables": (ctypes.c_int64, [ctypes.c_int64, _vp, _vp, ctypes.c_int64, _vp, _vp, _double,
+                                                ctypes.c_int64, _vp, _vp]),
         }
         for name, (restype, argtypes) in signatures.items():
             function = getattr(lib, name)
@@ -207,7 +209,7 @@ class _CharLoops:
             "FPDFPageObj_GetFillColor")]
         self._object_functions = [address(name) for name in (
             "FPDFPage_CountObjects", "FPDFPage_GetObject", "FPDFPageObj_GetType")]
-        self._rooms = {"objects": 0, "paths": 0, "cells": 0}  # the largest output each call has needed
+        self._rooms = {"objects": 0, "paths": 0, "cells": 0, "tables": 0}  # the largest output each call has needed
         # decimals' cache: numbers repeat from line to line and page to page.
         self._slots = 1 << 14
         self._cache = (np.zeros(self._slots, dtype=np.uint64), np.zeros(self._slots),
@@ -402,6 +404,33 @@ class _CharLoops:
                          pt_ends.ctypes.data, px.ctypes.data, py.ctypes.data, extents.ctypes.data)
         points = pt_ends[n - 1] if n else 0
         return kinds[:n], owners[:n], pt_ends[:n], px[:points], py[:points], extents[:4 * n].reshape(-1, 4)
+
+    def find_tables(self, verticals: list[tuple], horizontals: list[tuple],
+                    tolerance: float) -> list[list[tuple]] | None:
+        """``_cells_to_tables(_cells(_intersections(verticals, horizontals)))``
+        (``bp_find_tables``); None where an edge has a NaN (whose equality
+        Python decides by identity: left to the Python)."""
+        v = np.array([e[:4] for e in verticals], dtype=np.float64)
+        h = np.array([e[:4] for e in horizontals], dtype=np.float64)
+        if np.isnan(v).any() or np.isnan(h).any():
+            return None
+        ids: dict[tuple, int] = {}
+        vid = np.array([ids.setdefault(e[:4], len(ids)) for e in verticals], dtype=np.int64)
+        ids.clear()
+        hid = np.array([ids.setdefault(e[:4], len(ids)) for e in horizontals], dtype=np.int64)
+
+        def attempt(room):
+            cells, sizes = np.empty(4 * room), np.empty(room, dtype=np.int64)
+            got = self._find_tables(len(v), v.ctypes.data, vid.ctypes.data, len(h), h.ctypes.data, hid.ctypes.data,
+                                    tolerance, room, cells.ctypes.data, sizes.ctypes.data)
+            if got == _NO_MEMORY:
+                raise MemoryError("no memory for a page's table edges")
+            return got, (cells, sizes)
+
+        got, (cells, sizes) = self._with_room("tables", attempt)
+        cells = _tuples(cells[:4 * int(sizes[:got].sum())], 4)
+        ends = np.cumsum(sizes[:got]).tolist()
+        return [cells[start:end] for start, end in zip([0] + ends[:-1], ends)]
 
     def dropped_info(self, handles: list[int]) -> tuple[list, list, list, list]:
         """What ``_dropped_space`` asks PDFium of each text object: a status
@@ -2326,12 +2355,17 @@ def _find_tables(verticals: list[tuple], horizontals: list[tuple]) -> list[list[
     """The cells of each table pdfplumber's TableFinder finds with its
     default settings, given the edges it starts from (``_TablePage.edge_tuples``
     plus explicit lines), step for step the same: snap, join, drop short
-    edges, intersect, find cells, group cells into tables. Edges are
+    edges, intersect, find cells, group cells into tables (the last three
+    by the compiled loops where they are built). Edges are
     ``(x0, top, x1, bottom, width, height)``."""
     verticals = [e for e in _join(_snap(verticals, 0), 1, 3) if e[5] >= _EDGE_MIN_LENGTH]
     horizontals = [e for e in _join(_snap(horizontals, 1), 0, 2) if e[4] >= _EDGE_MIN_LENGTH]
     if not verticals or not horizontals:
         return []
+    if _LOOPS is not None:
+        tables = _LOOPS.find_tables(verticals, horizontals, _INTERSECT)
+        if tables is not None:
+            return tables
     return _cells_to_tables(_cells(_intersections(verticals, horizontals)))
 
 

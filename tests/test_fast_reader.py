@@ -522,6 +522,60 @@ def test_compiled_subpaths_are_pythons(loops):
     assert min(made.count(kind) for kind in kinds.values()) > 100, "too few of a kind to test"
 
 
+def test_compiled_table_finding_is_pythons(loops):
+    """``bp_find_tables`` finds the cells and tables ``_intersections``,
+    ``_cells`` and ``_cells_to_tables`` find, cell for cell and in order, on
+    random ruled grids: several tables, rules that stop short or overrun by
+    exactly the tolerance, repeated edges, gaps, 0.0 and -0.0, infinities."""
+    rng = random.Random(17)
+    tolerance = fast_reader._INTERSECT
+    found = 0
+    for _ in range(400):
+        verticals, horizontals = [], []
+        for _ in range(rng.randint(1, 3)):  # a few grids, maybe overlapping
+            left, top = rng.choice([0.0, -0.0, 50.0, 100.0]), rng.choice([0.0, -0.0, 40.0, 300.0])
+            xs = sorted({left + rng.choice([0.0, 20.0, 45.5, 60.0, 90.0, 120.0, 150.0, 200.0, 201.5])
+                         for _ in range(rng.randint(1, 10))})
+            ys = sorted({top + rng.choice([0.0, 12.0, 24.0, 36.0, 50.25, 80.0, 92.0, 104.0, 105.0])
+                         for _ in range(rng.randint(1, 10))})
+            for x in xs:
+                if rng.random() < 0.9:
+                    low = ys[0] - rng.choice([0.0, tolerance, tolerance + 0.5, -tolerance])
+                    high = ys[-1] + rng.choice([0.0, tolerance, -tolerance, -5.0])
+                    verticals.append((x, low, x, max(low, high)))
+            for y in ys:
+                if rng.random() < 0.9:
+                    low = xs[0] - rng.choice([0.0, tolerance, tolerance + 0.5, -tolerance])
+                    high = xs[-1] + rng.choice([0.0, tolerance, -tolerance, -7.0])
+                    horizontals.append((low, y, max(low, high), y))
+        if rng.random() < 0.1:
+            verticals.append((math.inf, 0.0, math.inf, 50.0))
+            horizontals.append((-math.inf, 10.0, math.inf, 10.0))
+        verticals += rng.sample(verticals, k=min(len(verticals), rng.randint(0, 2)))  # the same edge twice
+        horizontals += rng.sample(horizontals, k=min(len(horizontals), rng.randint(0, 2)))
+        rng.shuffle(verticals)
+        rng.shuffle(horizontals)
+        if not verticals or not horizontals:
+            continue
+        expected = fast_reader._cells_to_tables(fast_reader._cells(fast_reader._intersections(verticals, horizontals)))
+        assert _signed(loops.find_tables(verticals, horizontals, tolerance)) == _signed(expected)
+        found += sum(len(table) for table in expected)
+    assert found > 4000
+    # Two tables whose tops tie: the one found second (its cells start further right) is put first, by its x0.
+    verticals = [(50.0, 30.0, 50.0, 50.0), (100.0, 10.0, 100.0, 50.0), (150.0, 10.0, 150.0, 50.0),
+                 (60.0, 10.0, 60.0, 30.0), (75.0, 10.0, 75.0, 30.0), (90.0, 10.0, 90.0, 30.0)]
+    horizontals = [(100.0, 10.0, 150.0, 10.0), (50.0, 30.0, 150.0, 30.0), (50.0, 50.0, 150.0, 50.0),
+                   (60.0, 10.0, 90.0, 10.0)]
+    # Rules at x = 0.0 and -0.0: one point where they meet a horizontal, as in a dict.
+    zeros = ([(-0.0, 0.0, -0.0, 40.0), (0.0, 0.0, 0.0, 40.0), (30.0, 0.0, 30.0, 40.0), (60.0, 0.0, 60.0, 40.0)],
+             [(-0.0, 0.0, 60.0, 0.0), (0.0, 20.0, 60.0, 20.0), (-0.0, 40.0, 60.0, 40.0)])
+    for edges, first in (((verticals, horizontals), (60.0, 10.0, 75.0, 30.0)), (zeros, (-0.0, 0.0, 30.0, 20.0))):
+        expected = fast_reader._cells_to_tables(fast_reader._cells(fast_reader._intersections(*edges)))
+        assert _signed(loops.find_tables(*edges, tolerance)) == _signed(expected)
+        assert _signed(expected[0][0]) == _signed(first)
+    assert loops.find_tables([(math.nan, 0.0, math.nan, 9.0)], [(0.0, 5.0, 9.0, 5.0)], tolerance) is None
+
+
 def test_table_cell_with_rotated_text_is_read_as_pdfplumber_reads_it(tmp_path):
     """A ruled table whose cell holds text turned on its side: that cell is
     read a character at a time, the others all at once; the same cells as
