@@ -45,6 +45,7 @@ class _Fills:
         x0, top, x1, bottom = bbox
         self.rects = [r for r in fills if r["x0"] <= x1 and r["x1"] >= x0 and r["top"] <= bottom and r["bottom"] >= top]
         self.boxes = [(r["x0"], r["x1"], r["top"], r["bottom"]) for r in self.rects]
+        self._colours: dict[int, str | None] = {}
         self.arrays = None
         if len(self.rects) >= self.MANY:
             import numpy as np  # here: the plumber reader needs it for few pages
@@ -82,8 +83,11 @@ class _Fills:
         return colours
 
     def _colour(self, k: int) -> str | None:
-        colour = colour_hex(self.rects[k].get("non_stroking_color"))
-        return None if colour in ("#ffffff", None) else colour
+        colours = self._colours
+        if k not in colours:  # a table's cells share a few fills
+            colour = colour_hex(self.rects[k].get("non_stroking_color"))
+            colours[k] = None if colour in ("#ffffff", None) else colour
+        return colours[k]
 
 
 def _open_bottoms(page, found_tables) -> list[float]:
