@@ -214,6 +214,7 @@ class _CharLoops:
         self._slots = 1 << 14
         self._cache = (np.zeros(self._slots, dtype=np.uint64), np.zeros(self._slots),
                        np.zeros(self._slots, dtype=np.uint8))
+        self._cache_at = [array.ctypes.data for array in self._cache]  # kept alive by _cache
 
     def text_objects(self, tp: int, indexes: np.ndarray) -> np.ndarray:
         handles = np.empty(len(indexes), dtype=np.uint64)
@@ -323,9 +324,7 @@ class _CharLoops:
         """``_decimal`` of each value."""
         values = np.ascontiguousarray(values, dtype=np.float64)
         out = np.empty(len(values))
-        keys, answers, used = self._cache
-        self._decimals(values.ctypes.data, len(values), out.ctypes.data, keys.ctypes.data, answers.ctypes.data,
-                       used.ctypes.data, self._slots)
+        self._decimals(values.ctypes.data, len(values), out.ctypes.data, *self._cache_at, self._slots)
         return out
 
     def page_objects(self, page: int) -> tuple[np.ndarray, np.ndarray]:
@@ -1277,6 +1276,49 @@ class _Origins:
         return xs, ys
 
 
+def _run_kind(key: tuple, fonts: _PageFonts, placer: _Placer, plain_page: bool) -> tuple:
+    """For runs drawn with ``key`` (text matrix a, b, c, d; font size; font
+    handle): (font, placed matrix, its d, extent across the line, the font's
+    advances for the size and a, or None where the text is rotated or
+    skewed)."""
+    raw_linear, size, font_handle = key
+    lin = placer.linear(*raw_linear)
+    font = fonts[font_handle or None]
+    a, b, c, d = lin
+    plain = plain_page and b == 0.0 and c == 0.0 and a > 0 and d > 0
+    return font, lin, d, _extent(font, size), font.advances.setdefault((size, a), {}) if plain else None
+
+
+def _learn_advances(advs: list, kind: tuple, key: tuple, ctext: str, start: int, tp_int: int, indexes: list,
+                    xs: np.ndarray, matrix) -> None:
+    """Fill in ``advs`` (a run's advances from ``start``), where None, from
+    the font's widths or PDFium's boxes, teaching the run's font and size
+    each advance it finds (in order: a later character may use an earlier
+    one's)."""
+    font, lin, _, _, advances = kind
+    raw_linear, size, _ = key
+    matrix.a, matrix.b, matrix.c, matrix.d = raw_linear
+    get_advance, widths = advances.get, font.widths
+    k = advs.index(None)
+    while True:
+        char = ctext[start + k]
+        advance = get_advance(char)
+        if advance is None:
+            width = widths.get(char) or _char_width(font, char, tp_int, indexes[start + k], float(xs[start + k]),
+                                                    matrix, size)
+            advance = lin[0] * (width * 0.001 * size)
+            if width:
+                advances[char] = advance
+        advs[k] = advance
+        try:
+            k = advs.index(None, k + 1)
+        except ValueError:
+            break
+
+
+_FIRST, _THIRD, _FOURTH = operator.itemgetter(0), operator.itemgetter(2), operator.itemgetter(3)
+
+
 def _read_text(textpage: pdfium.PdfTextPage, fonts: _PageFonts, objects: _PageObjects,
                placer: _Placer, origins: _Origins) -> _Text:
     """The page's characters, in content order, each boxed the way pdfminer
@@ -1385,78 +1427,49 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: _PageFonts, objects: _PageOb
                 run_linears.append((matrix.a, matrix.b, matrix.c, matrix.d))
                 run_sizes.append(_decimal(_bare_get_font_size(tp, indexes[start])))
                 run_fonts.append(_text_object_font(handle))
-        # Per run: its font, the extent of its characters across the line
-        # (d * descent, d * (descent + size)) and content order; per
-        # character: its advance along the line.
-        r_font: list[_Font] = []
-        r_d: list[float] = []
-        r_low: list[float] = []
-        r_high: list[float] = []
-        r_seq: list[int] = []
+        # Per kind of run (its matrix, size and font), worked out once: its
+        # font, placed matrix (a, b, c, d), extent across the line
+        # (d * descent, d * (descent + size)), and the font's advances for
+        # its size and a, None for rotated or skewed text (boxed a character
+        # at a time). Per run: its kind and content order; per character:
+        # its advance along the line.
+        run_list = run_handles.tolist()
+        seen.update(run_list)
+        r_seq = list(map(order.get, run_list, (len(order) + index_array[object_firsts]).tolist()))
+        if any(map(operator.lt, r_seq[1:], r_seq)):
+            out.in_order = False
+        plain_page = not placer.rotated
+        kinds: dict[tuple, tuple] = {}
+        r_kind: list[tuple] = []
         advances_all: list[float] = []
         odd: list[tuple] = []  # characters of rotated or skewed text, boxed one by one
         odd_keys: list[tuple] = []
-        plain_page = not placer.rotated
-        last_seq = 0
-        linears: dict[tuple, tuple] = {}
-        extents: dict[tuple, tuple] = {}
-        for start, end, handle, raw_linear, size, font_handle in zip(
-                object_starts, object_starts[1:] + [m], run_handles.tolist(), run_linears, run_sizes, run_fonts):
-            i = indexes[start]
-            seen.add(handle)
-            lin = linears.get(raw_linear)
-            if lin is None:
-                lin = linears[raw_linear] = placer.linear(*raw_linear)
-            font = fonts[font_handle or None]
-            widths = font.widths
-            extent = extents.get((font, size))
-            if extent is None:
-                extent = extents[font, size] = _extent(font, size)
-            y_low, y_high = extent
-            a, b, c, d = lin
-            seq = order.get(handle, len(order) + i)
-            if seq < last_seq:
-                out.in_order = False
-            last_seq = seq
-            r_font.append(font)
-            r_d.append(d)
-            r_low.append(y_low)
-            r_high.append(y_high)
-            r_seq.append(seq)
-            if not (plain_page and b == 0.0 and c == 0.0 and a > 0 and d > 0):
-                # Rotated or skewed text: a character at a time.
-                matrix.a, matrix.b, matrix.c, matrix.d = raw_linear
-                for k in range(start, end):
-                    char, x = ctext[k], float(xs[k])
-                    width = widths.get(char) or _char_width(font, char, tp_int, indexes[k], x, matrix, size)
-                    placed = placer.place(char, x, float(ys[k]), lin, width * 0.001 * size, y_low, y_high, font)
-                    odd.append((k, placed[1], placed[2], placed[3], placed[4], len(odd_keys)))
-                    odd_keys.append((placed[5], font, placed[7]))
-                    advances_all.append(0.0)
+        for start, end, key in zip(object_starts, object_starts[1:] + [m], zip(run_linears, run_sizes, run_fonts)):
+            kind = kinds.get(key)
+            if kind is None:
+                kind = kinds[key] = _run_kind(key, fonts, placer, plain_page)
+            r_kind.append(kind)
+            advances = kind[4]
+            if advances is not None:
+                advs = list(map(advances.get, ctext[start:end]))
+                if None in advs:  # a character's first time in this font and size
+                    _learn_advances(advs, kind, key, ctext, start, tp_int, indexes, xs, matrix)
+                advances_all += advs
                 continue
-            # Each character's extent along the line, a * (width * size).
-            advances = font.advances.setdefault((size, a), {})
-            get_advance = advances.get
-            s = ctext[start:end]
-            advs = list(map(get_advance, s))
-            if None in advs:  # a character's first time in this font and size
-                matrix.a, matrix.b, matrix.c, matrix.d = raw_linear
-                k = advs.index(None)
-                while True:
-                    char = s[k]
-                    advance = get_advance(char)
-                    if advance is None:
-                        width = widths.get(char) or _char_width(font, char, tp_int, indexes[start + k],
-                                                                float(xs[start + k]), matrix, size)
-                        advance = a * (width * 0.001 * size)
-                        if width:
-                            advances[char] = advance
-                    advs[k] = advance
-                    try:
-                        k = advs.index(None, k + 1)
-                    except ValueError:
-                        break
-            advances_all += advs
+            # Rotated or skewed text: a character at a time.
+            font, lin, (y_low, y_high) = kind[0], kind[1], kind[3]
+            raw_linear, size, _ = key
+            matrix.a, matrix.b, matrix.c, matrix.d = raw_linear
+            for k in range(start, end):
+                char, x = ctext[k], float(xs[k])
+                width = font.widths.get(char) or _char_width(font, char, tp_int, indexes[k], x, matrix, size)
+                placed = placer.place(char, x, float(ys[k]), lin, width * 0.001 * size, y_low, y_high, font)
+                odd.append((k, placed[1], placed[2], placed[3], placed[4], len(odd_keys)))
+                odd_keys.append((placed[5], font, placed[7]))
+                advances_all.append(0.0)
+        r_font = list(map(_FIRST, r_kind))
+        r_d = np.array(list(map(_THIRD, r_kind)), dtype=np.float64)
+        r_low, r_high = np.array(list(map(_FOURTH, r_kind)), dtype=np.float64).reshape(-1, 2).T
         # Per line: its run; where the file put its first character
         # (PDFium's offsets from it are kept along the baseline); its top
         # and bottom, from its baseline and its run's extent; its run key
@@ -1468,9 +1481,9 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: _PageFonts, objects: _PageOb
         lengths = np.diff(np.append(line_starts, m))
         with np.errstate(all="ignore"):
             f = decimals[:lines] + placer.ctm[5]
-            d = np.array(r_d)[line_run]
-            y0 = d * np.array(r_low)[line_run] + f
-            y1 = d * np.array(r_high)[line_run] + f
+            d = r_d[line_run]
+            y0 = d * r_low[line_run] + f
+            y1 = d * r_high[line_run] + f
             height, mb_top = placer.height, placer.mb_top
             top = np.repeat((height - y1) + mb_top, lengths)
             bottom = np.repeat((height - y0) + mb_top, lengths)
