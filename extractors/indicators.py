@@ -1297,7 +1297,8 @@ class _Tokens:
         self.texts: list[str] = [strings[h] for h in orth]
         self.lowers: list[str] = [strings[h] for h in lower]
         # tokens written as numbers: the only ones ``_bare_quantity`` reads
-        self.numbers = [k for k, text in enumerate(self.texts) if _NUMBER.match(text)]
+        # (a token written as a number starts with a digit: str.isdigit holds for every \d and more)
+        self.numbers = [k for k, text in enumerate(self.texts) if text[:1].isdigit() and _NUMBER.match(text)]
 
     def numbers_in(self, start: int, end: int) -> list[int]:
         return self.numbers[bisect_left(self.numbers, start):bisect_left(self.numbers, end)]
@@ -1797,10 +1798,11 @@ def _paragraphs(lines: list[Line], used: set[int]) -> list[_Paragraph]:
         previous = text
     # Every quantity pattern holds a number in digits but the ratios said in
     # words ("one in five adults"): other paragraphs hold no statistic.
-    return [p for p in paragraphs if _MAY_HOLD_QUANTITY.search(p.text)]
+    return [p for p in paragraphs if _DIGIT.search(p.text) or _RATIO_IN_WORDS.search(p.text)]
 
 
-_MAY_HOLD_QUANTITY = re.compile(r"\d|\b(?:%s)\s+in\b" % "|".join(P.NUMBER_WORDS), re.I)
+_DIGIT = re.compile(r"\d")
+_RATIO_IN_WORDS = re.compile(r"\b(?:%s)\s+in\b" % "|".join(P.NUMBER_WORDS), re.I)
 
 
 def _prose_records(doc: ParsedDocument, lines: list[Line], used: set[int], context: _Context,
