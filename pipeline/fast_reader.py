@@ -257,8 +257,9 @@ class _CharLoops:
         parts = list(map(operator.add, map(_SEPARATORS.__getitem__, sep.tolist()), map(texts.__getitem__, order_list)))
         ends = line_end[:lines].tolist()
         make = _PageWords(texts, x0, top, x1, bottom, size, font_numbers, font_names, order).words
-        return [Line(text="".join(parts[start:end]), page_number=number, x0=x0_, top=top_, x1=x1_, bottom=bottom_,
-                     words=LazyWords(make, start, end), fontname=font_names[f], size=largest, bold=bool(b))
+        # Line's fields in order: text, page_number, x0, top, x1, bottom, words, fontname, size, bold
+        return [Line("".join(parts[start:end]), number, x0_, top_, x1_, bottom_, LazyWords(make, start, end),
+                     font_names[f], largest, bool(b))
                 for start, end, (x0_, top_, x1_, bottom_, largest), f, b in zip(
                     [0] + ends[:-1], ends, _tuples(box[:5 * lines], 5), font[:lines].tolist(), bold[:lines].tolist())]
 
