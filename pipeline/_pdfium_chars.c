@@ -616,21 +616,44 @@ int64_t bp_cell_texts(int64_t n_cells, const double *boxes, int64_t n_cand, cons
     int64_t *kept = malloc((size_t)n * sizeof(int64_t)), *heads = malloc((size_t)(n + 1) * sizeof(int64_t));
     double *line = malloc((size_t)n * sizeof(double)), *along = malloc((size_t)n * sizeof(double));
     double *word_top = malloc((size_t)n * sizeof(double)), *word_line = malloc((size_t)n * sizeof(double));
+    int64_t *by_v = malloc((size_t)n * sizeof(int64_t)), *picked = malloc((size_t)n * sizeof(int64_t));
+    double *v_sorted = malloc((size_t)n * sizeof(double)), *position = malloc((size_t)n * sizeof(double));
     int64_t written = 0;
-    if (!mem || !order || !tmp || !sorted || !kept || !heads || !line || !along || !word_top || !word_line) {
+    if (!mem || !order || !tmp || !sorted || !kept || !heads || !line || !along || !word_top || !word_line
+        || !by_v || !picked || !v_sorted || !position) {
         written = INT64_MIN;
         goto done;
     }
+    /* The candidates by their middle down the page (no NaN: the caller
+     * checks), so that a cell looks only at those level with it. */
+    for (int64_t k = 0; k < n_cand; k++)
+        by_v[k] = k, position[k] = (double)k, v_sorted[k] = v[cand[k]];
+    sort_by(by_v, tmp, n_cand, v_sorted, position);
+    for (int64_t k = 0; k < n_cand; k++)
+        along[k] = v_sorted[by_v[k]];
+    memcpy(v_sorted, along, (size_t)n_cand * sizeof(double));  /* the middles, in that order */
     for (int64_t c = 0; c < n_cells; c++) {
         const double *b = boxes + 4 * c;
-        int64_t m = 0;
+        int64_t m = 0, low = 0, high = n_cand;
         int all_upright = 1;
-        for (int64_t k = 0; k < n_cand; k++) {
-            int64_t i = cand[k];
-            if (h[i] >= b[0] && h[i] < b[2] && v[i] >= b[1] && v[i] < b[3]) {
-                mem[m++] = i;
-                all_upright &= upright[i] != 0;
-            }
+        while (low < high) {  /* the first candidate with v >= the cell's top */
+            int64_t mid = low + (high - low) / 2;
+            if (v_sorted[mid] >= b[1])
+                high = mid;
+            else
+                low = mid + 1;
+        }
+        for (int64_t q = low; q < n_cand && v_sorted[q] < b[3]; q++) {
+            int64_t i = cand[by_v[q]];
+            if (h[i] >= b[0] && h[i] < b[2])
+                picked[m++] = by_v[q];
+        }
+        /* back in content order */
+        memcpy(order, picked, (size_t)m * sizeof(int64_t));
+        sort_by(order, tmp, m, position, position);
+        for (int64_t j = 0; j < m; j++) {
+            mem[j] = cand[order[j]];
+            all_upright &= upright[mem[j]] != 0;
         }
         begin[c] = end[c] = 0;
         state[c] = m == 0 ? 0 : all_upright ? 1 : 2;
@@ -695,6 +718,7 @@ int64_t bp_cell_texts(int64_t n_cells, const double *boxes, int64_t n_cand, cons
     if (written > room)
         written = -written;
 done:
+    free(by_v), free(picked), free(v_sorted), free(position);
     free(mem), free(order), free(tmp), free(sorted), free(kept), free(heads);
     free(line), free(along), free(word_top), free(word_line);
     return written;

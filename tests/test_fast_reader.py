@@ -381,7 +381,12 @@ def test_compiled_cell_texts_are_numpys(loops):
         upright = np.array([rng.random() > 0.03 for _ in range(n)])
         h, v = (x0 + x1) / 2, (top + bottom) / 2
         corners = [(rng.uniform(0, 100), rng.uniform(0, 40)) for _ in range(rng.randint(1, 8))]
-        boxes = np.array([[x, y, x + rng.uniform(5, 80), y + rng.uniform(5, 40)] for x, y in corners])
+        boxes = [[x, y, x + rng.uniform(5, 80), y + rng.uniform(5, 40)] for x, y in corners]
+        for _ in range(rng.randint(0, 4)):  # sides exactly on characters' middles: in at top and left, out at
+            i, j = rng.randrange(n), rng.randrange(n)  # bottom and right
+            boxes.append([min(h[i], h[j]), min(v[i], v[j]), max(h[i], h[j]) + rng.choice([0.0, 9.0]),
+                          max(v[i], v[j]) + rng.choice([0.0, 0.0, 9.0])])
+        boxes = np.array(boxes)
         candidates = np.array(sorted(rng.sample(range(n), rng.randint(0, n))), dtype=np.int64)
         states, texts = loops.cell_texts(boxes, candidates, h, v, x0, top, x1, codes, upright)
         # numpy's, as _Table.extract runs it without the compiled loops
