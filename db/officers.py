@@ -81,12 +81,13 @@ def cluster(rows: list[dict]) -> list[_Person]:
                 person.reasons[name.written] = "same name without honorifics and post-nominals"
         person.rows.append(row)
     people = [p for k, p in by_full.items() if not k.startswith("~")]
+    bests = {id(p): p.best for p in people}  # kept up to date as names join
     # Initials-only names join the one full name they fit, when the evidence agrees.
     for person in partial:
         name = person.names[0]
         fits = []
         for other in people:
-            candidate = other.best
+            candidate = bests[id(other)]
             if candidate.surname.lower() == name.surname.lower() and compatible_given(name.given, candidate.given):
                 evidence = _evidence(person, other)
                 if evidence:
@@ -98,8 +99,10 @@ def cluster(rows: list[dict]) -> list[_Person]:
                                                 f"same surname; {evidence}")
             other.names.extend(person.names)
             other.rows.extend(person.rows)
+            bests[id(other)] = other.best
         else:
             people.append(person)
+            bests[id(person)] = person.best
     return people
 
 
@@ -157,12 +160,13 @@ def _add_mentions(db: sqlite_utils.Database, people: list[_Person], officers: li
         return
     nlp = blank_nlp()
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    surnames = Counter(p.best.surname.lower() for p in people)
-    for person, officer in zip(people, officers):
-        phrases = {" ".join([*person.best.given, person.best.surname])}
+    bests = [p.best for p in people]
+    surnames = Counter(best.surname.lower() for best in bests)
+    for person, best, officer in zip(people, bests, officers):
+        phrases = {" ".join([*best.given, best.surname])}
         phrases.update(n.written for n in person.names if n.has_full_given_name)
-        if surnames[person.best.surname.lower()] == 1:
-            phrases.update(f"{h} {person.best.surname}" for h in _HONORIFIC_FOR_MENTIONS)
+        if surnames[best.surname.lower()] == 1:
+            phrases.update(f"{h} {best.surname}" for h in _HONORIFIC_FOR_MENTIONS)
         matcher.add(officer["id"], [nlp.make_doc(p) for p in phrases if len(p.split()) >= 2])
     texts = [(r["id"], "resolution", r["text"], r["document_id"], r["page"], r["meeting_id"])
              for r in db.query("SELECT id, text, document_id, page, meeting_id FROM resolutions")]
