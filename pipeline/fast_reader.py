@@ -1531,22 +1531,20 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: _PageFonts, objects: _PageOb
         out.seqs = seqs
         arrays = (seqs[firsts], firsts, lasts + 1, x0[firsts], x0[lasts], x1[lasts], largest, top[firsts],
                   bottom[firsts], key_ids[firsts], space[firsts])
-    extra = out.extra
     unseen = [handle for handle in order if handle not in seen]
-    for handle, char in zip(unseen, _dropped_spaces(unseen, objects, fonts, placer, origins)):
-        if char is not None:
-            extra.append(char)
-            out.extra_seqs.append(order[handle])
-            out.in_order = False
-    if extra:
-        out.text += " " * len(extra)
-        first = np.arange(m, m + len(extra))
-        x0 = np.array([ch[1] for ch in extra], dtype=np.float64)
-        x1 = np.array([ch[3] for ch in extra], dtype=np.float64)
-        more = (np.array(out.extra_seqs), first, first + 1, x0, x0, x1, x1,
-                np.array([ch[2] for ch in extra], dtype=np.float64), np.array([ch[4] for ch in extra], dtype=np.float64),
-                np.arange(len(keys), len(keys) + len(extra)), np.ones(len(extra), dtype=bool))
-        keys += [ch[5] for ch in extra]
+    found, space_x0, space_top, space_x1, space_bottom, space_keys = _dropped_spaces(unseen, objects, fonts, placer,
+                                                                                     origins)
+    if found:
+        count = len(found)
+        out.extra = list(zip(repeat(" ", count), space_x0.tolist(), space_top.tolist(),
+                             space_x1.tolist(), space_bottom.tolist(), space_keys))
+        out.extra_seqs = [order[unseen[k]] for k in found]
+        out.in_order = False
+        out.text += " " * count
+        first = np.arange(m, m + count)
+        more = (np.array(out.extra_seqs), first, first + 1, space_x0, space_x0, space_x1, space_x1, space_top,
+                space_bottom, np.arange(len(keys), len(keys) + count), np.ones(count, dtype=bool))
+        keys += space_keys
         arrays = more if arrays is None else tuple(np.concatenate([a, b]) for a, b in zip(arrays, more))
     if arrays is None:
         out._pieces = []
@@ -1571,19 +1569,19 @@ def _width_from_box(tp: int, index: int, origin_x: float, matrix, size: float) -
 
 
 def _dropped_spaces(handles: list[int], objects: _PageObjects, fonts: _PageFonts, placer: _Placer,
-                    scratch: _Origins) -> list[tuple | None]:
-    """``_dropped_space`` of each text object in ``handles``, PDFium's
-    answers fetched by the compiled loops where they are built: a space as
-    ``_Text`` lists characters, or None."""
+                    scratch: _Origins) -> tuple[list[int], np.ndarray, np.ndarray, np.ndarray, np.ndarray, list]:
+    """The spaces ``_dropped_space`` puts back for the text objects
+    ``handles``, as columns: which handles gave one (their indexes), the
+    spaces' x0, top, x1 and bottom, and their run keys (upright, font, size);
+    PDFium's answers fetched by the compiled loops where they are built."""
     loops = _LOOPS
     if loops is None or not handles:
-        return [_dropped_space(handle, objects.form_matrix.get(handle), fonts, placer, scratch)
-                for handle in handles]
+        return _space_columns([_dropped_space(handle, objects.form_matrix.get(handle), fonts, placer, scratch)
+                               for handle in handles])
     status, matrices, sizes, font_handles = loops.dropped_info(handles)
-    placed: list[tuple | None] = [None] * len(handles)
     todo = [k for k, state in enumerate(status) if state == 2]
     if not todo:
-        return placed
+        return _space_columns([])
     form_matrix = objects.form_matrix
     raw = [_multiply(matrices[k], form_matrix[handles[k]]) if handles[k] in form_matrix else matrices[k]
            for k in todo]
@@ -1596,14 +1594,22 @@ def _dropped_spaces(handles: list[int], objects: _PageObjects, fonts: _PageFonts
     ca, cb, cc, cd = placer.ctm[:4]
     la, lb, lc, ld = a * ca + b * cc, a * cb + b * cd, c * ca + d * cc, c * cb + d * cd
     x0, top, x1, bottom, upright, height = placer.place_arrays(x, y, la, ld, advance, y_low, y_low + size)
-    for j, (k, *box, font, plain) in enumerate(zip(todo, x0.tolist(), top.tolist(), x1.tolist(), bottom.tolist(),
-                                                  upright.tolist(), height.tolist(), used,
-                                                  ((lb == 0) & (lc == 0)).tolist())):
-        if plain:
-            placed[k] = (" ", *box[:4], (box[4], font, box[5]))
-        else:  # rotated or skewed: one at a time
-            placed[k] = _space_at(raw[j], float(size[j]), font, placer)
-    return placed
+    keys = list(zip(upright.tolist(), used, height.tolist()))
+    for j in np.flatnonzero((lb != 0) | (lc != 0)).tolist():  # rotated or skewed: one at a time
+        space = _space_at(raw[j], float(size[j]), used[j], placer)
+        x0[j], top[j], x1[j], bottom[j] = space[1:5]
+        keys[j] = space[5]
+    return todo, x0, top, x1, bottom, keys
+
+
+def _space_columns(spaces: list[tuple | None]) -> tuple[list[int], np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                                                          list]:
+    """``_dropped_spaces``' columns from a space (as ``_Text`` lists
+    characters) or None for each handle."""
+    found = [k for k, space in enumerate(spaces) if space is not None]
+    kept = [spaces[k] for k in found]
+    x0, top, x1, bottom = (np.array([space[at] for space in kept], dtype=np.float64) for at in (1, 2, 3, 4))
+    return found, x0, top, x1, bottom, [space[5] for space in kept]
 
 
 def _space_at(matrix: tuple, size: float, font: _Font, placer: _Placer) -> tuple:
