@@ -4,10 +4,10 @@ Run: ``python benchmarks/check_decimals.py [--random N] [--places K]``.
 
 ``decimal_of`` in ``pipeline/_pdfium_chars.c`` answers most numbers by
 rounding to 0-6 decimal places (``nearbyint``) before it falls back to
-trying 1 to 9 significant digits with ``snprintf`` and ``strtod``; the two
-must give the same double, bit for bit. The test suite compares the helper
-with Python on ~80,000 values; this compiles ``decimal_of`` itself (the
-source file is included as it is) beside the loop alone and compares them on
+``decimal_by_digits``, which tries 1 to 9 significant digits with
+``snprintf`` and ``strtod``; the two must give the same double, bit for bit.
+The test suite compares the helper with Python on ~80,000 values; this
+compiles the helper's source as it is and compares the two functions on
 N random bit patterns (every exponent, NaN and infinities included) and on
 every m / 10^k for |m| <= 2,000,000 and k = 0 .. K (the numbers files write,
 ties included). Exit status 1 on any difference. Needs a C compiler.
@@ -26,23 +26,10 @@ SOURCE = Path(__file__).resolve().parent.parent / "pipeline" / "_pdfium_chars.c"
 CHECK = r"""
 #include "%(source)s"
 
-static double by_digits(double value)  /* decimal_of's loop alone */
-{
-    float single = (float)value;
-    char text[64];
-    for (int digits = 1; digits <= 9; digits++) {
-        snprintf(text, sizeof text, "%%.*g", digits, (double)single);
-        double candidate = strtod(text, NULL);
-        if ((float)candidate == single)
-            return candidate;
-    }
-    return value;
-}
-
 static long checked = 0, differ = 0;
 static void check(float single)
 {
-    double a = decimal_of(single), b = by_digits(single);
+    double a = decimal_of(single), b = decimal_by_digits(single);
     checked++;
     if (memcmp(&a, &b, sizeof a) != 0 && !(isnan(a) && isnan(b)) && differ++ < 10)
         printf("differ: %%.9g gives %%.17g, the loop %%.17g\n", (double)single, a, b);

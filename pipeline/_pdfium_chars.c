@@ -85,22 +85,36 @@ void bp_run_info(get_matrix_fn get_matrix, font_size_fn font_size, object_font_f
 }
 
 /* fast_reader._decimal: the shortest decimal (1 to 9 significant digits)
- * that rounds to the same single as value does, else value itself. The
- * cast, printf and strtod round correctly, as Python's struct, formatting
- * and float() do, so the digits and the double they parse to are Python's
- * (tests/test_fast_reader.py compares the two). */
-static double decimal_of(double value)
+ * that rounds to the same single as value does, else value itself, trying
+ * each number of digits in turn. The cast, printf and strtod round
+ * correctly, as Python's struct, formatting and float() do, so the digits
+ * and the double they parse to are Python's (tests/test_fast_reader.py
+ * compares the two). */
+static double decimal_by_digits(double value)
 {
     float single = (float)value;
     char text[64];
-    /* Most numbers in a PDF have a few decimal places. Rounding to k places
-     * is rounding to (digits before the point) + k significant digits, so
-     * trying k = 0, 1, ... tries the same candidates in the same order as
-     * the digits below (below 2^23 a rounding inside the whole part comes
-     * back only where the single is a whole number, which k = 0 gives). The
-     * single times 10^k is exact in a double (24 + 20 bits), nearbyint rounds
-     * half to even as printf does, and a whole number over 10^k rounds as
-     * strtod rounds its decimal. */
+    for (int digits = 1; digits <= 9; digits++) {
+        snprintf(text, sizeof text, "%.*g", digits, (double)single);
+        double candidate = strtod(text, NULL);
+        if ((float)candidate == single)
+            return candidate;
+    }
+    return value;
+}
+
+/* decimal_by_digits(value), most numbers without printf: numbers in a PDF
+ * have a few decimal places. Rounding to k places is rounding to (digits
+ * before the point) + k significant digits, so trying k = 0, 1, ... tries
+ * the same candidates in the same order (below 2^23 a rounding inside the
+ * whole part comes back only where the single is a whole number, which
+ * k = 0 gives). The single times 10^k is exact in a double (24 + 20 bits),
+ * nearbyint rounds half to even as printf does, and a whole number over 10^k
+ * rounds as strtod rounds its decimal (benchmarks/check_decimals.py compares
+ * the two on tens of millions of singles). */
+static double decimal_of(double value)
+{
+    float single = (float)value;
     if (fabs((double)single) < 8388608.0) {
         double scale = 1.0;
         for (int k = 0; k <= 6; k++, scale *= 10.0) {
@@ -109,13 +123,7 @@ static double decimal_of(double value)
                 return candidate;
         }
     }
-    for (int digits = 1; digits <= 9; digits++) {
-        snprintf(text, sizeof text, "%.*g", digits, (double)single);
-        double candidate = strtod(text, NULL);
-        if ((float)candidate == single)
-            return candidate;
-    }
-    return value;
+    return decimal_by_digits(value);
 }
 
 /* out[i] = _decimal(values[i]), through a cache of the caller's: slots
@@ -792,22 +800,15 @@ static int sets_meet(const table_points *t, int64_t a, int64_t b)
     return 0;
 }
 
-static const table_points *sorting;
-static int by_x_then_y(const void *a, const void *b)
+/* qsort's comparison of point indexes by (first, second) coordinate, the
+ * arrays set before each sort (the calls hold the GIL: one at a time). */
+static const double *sort_first, *sort_second;
+static int by_coordinates(const void *a, const void *b)
 {
     int64_t p = *(const int64_t *)a, q = *(const int64_t *)b;
-    double px = sorting->x[p], qx = sorting->x[q], py = sorting->y[p], qy = sorting->y[q];
-    if (px < qx) return -1;
-    if (px > qx) return 1;
-    return py < qy ? -1 : py > qy ? 1 : 0;
-}
-static int by_y_then_x(const void *a, const void *b)
-{
-    int64_t p = *(const int64_t *)a, q = *(const int64_t *)b;
-    double px = sorting->x[p], qx = sorting->x[q], py = sorting->y[p], qy = sorting->y[q];
-    if (py < qy) return -1;
-    if (py > qy) return 1;
-    return px < qx ? -1 : px > qx ? 1 : 0;
+    if (sort_first[p] != sort_first[q])
+        return sort_first[p] < sort_first[q] ? -1 : 1;
+    return sort_second[p] < sort_second[q] ? -1 : sort_second[p] > sort_second[q] ? 1 : 0;
 }
 
 int64_t bp_find_tables(int64_t nv, const double *v, const int64_t *vid, int64_t nh, const double *h,
@@ -852,9 +853,10 @@ int64_t bp_find_tables(int64_t nv, const double *v, const int64_t *vid, int64_t 
     /* points in order (columns), and in rows; where each one's column and row end */
     for (int64_t p = 0; p < points; p++)
         by_column[p] = by_row[p] = p;
-    sorting = &t;
-    qsort(by_column, (size_t)points, sizeof(int64_t), by_x_then_y);
-    qsort(by_row, (size_t)points, sizeof(int64_t), by_y_then_x);
+    sort_first = t.x, sort_second = t.y;
+    qsort(by_column, (size_t)points, sizeof(int64_t), by_coordinates);
+    sort_first = t.y, sort_second = t.x;
+    qsort(by_row, (size_t)points, sizeof(int64_t), by_coordinates);
     for (int64_t k = points - 1; k >= 0; k--) {
         int same = k + 1 < points && t.x[by_column[k + 1]] == t.x[by_column[k]];
         column_end[k] = same ? column_end[k + 1] : k + 1;
