@@ -796,6 +796,7 @@ def _read_page(page: pdfium.PdfPage, index: int, doctop: float, boxes: _FileBoxe
         objects = _PageObjects(page)
         out.image_count, out.rect_count = objects.images, len(objects.paths)
         text = _read_text(textpage, fonts, objects, placer, origins)
+        _replace_surrogates(text)
         out.has_text_layer = bool(len(text))
         if not len(text):
             return out
@@ -808,6 +809,21 @@ def _read_page(page: pdfium.PdfPage, index: int, doctop: float, boxes: _FileBoxe
         return out
     finally:
         textpage.close()
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _replace_surrogates(text: _Text) -> None:
+    """A glyph whose ToUnicode names half of a UTF-16 pair comes from PDFium
+    as a lone surrogate, and one beyond the Basic Multilingual Plane as two
+    characters, each a surrogate: not text (spaCy and SQLite refuse them).
+    Each becomes U+FFFD, one for one, keeping its box."""
+    if _SURROGATE.search(text.text) is None:
+        return
+    text.text = _SURROGATE.sub("\ufffd", text.text)
+    if text._chars is not None:  # read a character at a time
+        text._chars = [(_SURROGATE.sub("\ufffd", ch[0]), *ch[1:]) for ch in text._chars]
 
 
 class _PageObjects:

@@ -370,3 +370,25 @@ def odd_paths(path: Path) -> Path:
     ]
     path.write_bytes(_raw_pdf(objects))
     return path
+
+
+def surrogate_text(path: Path) -> Path:
+    """Minutes in Helvetica whose ToUnicode CMap maps "A" to half of a UTF-16
+    surrogate pair (U+DF00) and "B" to a pair (U+1F600): what a damaged or
+    careless font program gives. PDFium hands both on as surrogates."""
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Odd def "
+            b"1 begincodespacerange <00> <FF> endcodespacerange 2 beginbfchar <41> <DF00> <42> <D83DDE00> "
+            b"endbfchar endcmap CMapName currentdict /CMap defineresource pop end end")
+    text = (b"BT /F1 11 Tf 60 760 Td (Minutes of a meeting of the Example Board held on Monday, 4 September 2017.) Tj "
+            b"0 -30 Td (5. Budget AB.) Tj 0 -30 Td (RESOLVED that the budget of A 12 be approved B.) Tj ET")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> "
+        b"/Contents 4 0 R >>",
+        _stream(text),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+        _stream(cmap),
+    ]
+    path.write_bytes(_raw_pdf(objects))
+    return path

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from pathlib import Path
 
 import numpy as np
@@ -682,6 +683,25 @@ def test_truncated_pdf(tmp_path):
     path.write_bytes(whole[: len(whole) // 2])
     with pytest.raises(CorruptFileError, match="cannot be read as a PDF.*download it again"):
         read_pdf_fast(path, "id", max_pages=None)
+
+
+def test_surrogates_from_a_font_are_read_as_replacement_characters(tmp_path):
+    """A ToUnicode CMap that maps a glyph to half of a UTF-16 surrogate pair,
+    or to a pair (a character beyond the Basic Multilingual Plane), gives
+    PDFium surrogates, which spaCy and SQLite refuse: the file failed at
+    the ingest's catch-all (found by benchmarks/fuzz_pdfs.py). Each is read
+    as U+FFFD, and the minutes are ingested."""
+    from db import store
+    from pipeline.ingest import ingest_file
+
+    path = pdf_factory.surrogate_text(tmp_path / "surrogates.pdf")
+    doc = read_document(path, reader="fast")
+    texts = [line.text for page in doc.pages for line in page.lines]
+    texts += [word.text for page in doc.pages for line in page.lines for word in line.words]
+    assert texts and not any(re.search("[\ud800-\udfff]", text) for text in texts)
+    assert "budget of \ufffd 12 be approved" in " ".join(texts)
+    outcome = ingest_file(store.open_db(tmp_path / "papers.db"), path)
+    assert outcome.status == "new" and outcome.new["resolutions"] == 1, outcome
 
 
 def test_image_only_pdf(tmp_path):
