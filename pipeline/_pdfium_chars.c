@@ -811,14 +811,21 @@ static int by_coordinates(const void *a, const void *b)
     return sort_second[p] < sort_second[q] ? -1 : sort_second[p] > sort_second[q] ? 1 : 0;
 }
 
+/* Whether vertical v and horizontal h (x0, top, x1, bottom) meet within
+ * tolerance, as _intersections tests it (with its additions). */
+static int edges_meet(const double *v, const double *h, double tolerance)
+{
+    return v[1] <= h[1] + tolerance && v[3] >= h[1] - tolerance && v[0] >= h[0] - tolerance
+           && v[0] <= h[2] + tolerance;
+}
+
 int64_t bp_find_tables(int64_t nv, const double *v, const int64_t *vid, int64_t nh, const double *h,
                        const int64_t *hid, double tolerance, int64_t room, double *cells_out, int64_t *sizes)
 {
     int64_t meets = 0;
     for (int64_t i = 0; i < nv; i++)
         for (int64_t j = 0; j < nh; j++)
-            meets += v[4 * i + 1] <= h[4 * j + 1] + tolerance && v[4 * i + 3] >= h[4 * j + 1] - tolerance
-                     && v[4 * i] >= h[4 * j] - tolerance && v[4 * i] <= h[4 * j + 2] + tolerance;
+            meets += edges_meet(&v[4 * i], &h[4 * j], tolerance);
     int64_t n = meets > 0 ? meets : 1, capacity = 2;
     while (capacity < 2 * n)
         capacity *= 2;
@@ -843,8 +850,7 @@ int64_t bp_find_tables(int64_t nv, const double *v, const int64_t *vid, int64_t 
     /* intersections: vertical by vertical, horizontal by horizontal */
     for (int64_t i = 0; i < nv; i++)
         for (int64_t j = 0; j < nh; j++)
-            if (v[4 * i + 1] <= h[4 * j + 1] + tolerance && v[4 * i + 3] >= h[4 * j + 1] - tolerance
-                && v[4 * i] >= h[4 * j] - tolerance && v[4 * i] <= h[4 * j + 2] + tolerance) {
+            if (edges_meet(&v[4 * i], &h[4 * j], tolerance)) {
                 int64_t p = point_at(&t, v[4 * i], h[4 * j + 1], 1);
                 set_add(&t, &t.v_head[p], vid[i]);
                 set_add(&t, &t.h_head[p], hid[j]);

@@ -59,6 +59,7 @@ import struct
 import threading
 from itertools import compress, repeat
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pypdfium2 as pdfium
@@ -370,9 +371,11 @@ class _CharLoops:
 
         got, (letters, xs, ys) = self._with_room("paths", attempt)
         letters, xs, ys = letters[:got], self.decimals(xs[:got]), self.decimals(ys[:got])
+        # A shape's ops start with a move-to (_described_paths).
         starts = np.concatenate([[0], ends[:-1]])
-        is_shape = (ends > starts) & (letters[np.minimum(starts, max(got - 1, 0))] == ord("m")) if got else \
-            np.zeros(count, dtype=bool)
+        drawn = ends > starts
+        is_shape = np.zeros(count, dtype=bool)
+        is_shape[drawn] = letters[starts[drawn]] == ord("m")
         # Each shape's matrix: the object's (as decimals), the forms', the page's.
         transforms = self.decimals(matrices).reshape(-1, 6)
         for k, (_, form_matrix) in enumerate(paths):
@@ -1293,26 +1296,33 @@ class _Origins:
         return xs, ys
 
 
-def _run_kind(key: tuple, fonts: _PageFonts, placer: _Placer, plain_page: bool) -> tuple:
-    """For runs drawn with ``key`` (text matrix a, b, c, d; font size; font
-    handle): (font, placed matrix, its d, extent across the line, the font's
-    advances for the size and a, or None where the text is rotated or
-    skewed)."""
+class _RunKind(NamedTuple):
+    """What runs drawn with one text matrix, font size and font share."""
+
+    font: _Font
+    lin: tuple  # the placed matrix (a, b, c, d)
+    extent: tuple[float, float]  # across the line: descent, descent + size
+    advances: dict | None  # the font's advances for the size and a; None for rotated or skewed text
+
+
+def _run_kind(key: tuple, fonts: _PageFonts, placer: _Placer, plain_page: bool) -> _RunKind:
+    """The ``_RunKind`` of runs drawn with ``key`` (text matrix a, b, c, d;
+    font size; font handle)."""
     raw_linear, size, font_handle = key
     lin = placer.linear(*raw_linear)
     font = fonts[font_handle or None]
     a, b, c, d = lin
     plain = plain_page and b == 0.0 and c == 0.0 and a > 0 and d > 0
-    return font, lin, d, _extent(font, size), font.advances.setdefault((size, a), {}) if plain else None
+    return _RunKind(font, lin, _extent(font, size), font.advances.setdefault((size, a), {}) if plain else None)
 
 
-def _learn_advances(advs: list, kind: tuple, key: tuple, ctext: str, start: int, tp_int: int, indexes: list,
+def _learn_advances(advs: list, kind: _RunKind, key: tuple, ctext: str, start: int, tp_int: int, indexes: list,
                     xs: np.ndarray, matrix) -> None:
     """Fill in ``advs`` (a run's advances from ``start``), where None, from
     the font's widths or PDFium's boxes, teaching the run's font and size
     each advance it finds (in order: a later character may use an earlier
     one's)."""
-    font, lin, _, _, advances = kind
+    font, lin, _, advances = kind
     raw_linear, size, _ = key
     matrix.a, matrix.b, matrix.c, matrix.d = raw_linear
     get_advance, widths = advances.get, font.widths
@@ -1331,9 +1341,6 @@ def _learn_advances(advs: list, kind: tuple, key: tuple, ctext: str, start: int,
             k = advs.index(None, k + 1)
         except ValueError:
             break
-
-
-_FIRST, _THIRD, _FOURTH = operator.itemgetter(0), operator.itemgetter(2), operator.itemgetter(3)
 
 
 def _read_text(textpage: pdfium.PdfTextPage, fonts: _PageFonts, objects: _PageObjects,
@@ -1457,7 +1464,7 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: _PageFonts, objects: _PageOb
             out.in_order = False
         plain_page = not placer.rotated
         kinds: dict[tuple, tuple] = {}
-        r_kind: list[tuple] = []
+        r_kind: list[_RunKind] = []
         advances_all: list[float] = []
         odd: list[tuple] = []  # characters of rotated or skewed text, boxed one by one
         odd_keys: list[tuple] = []
@@ -1466,7 +1473,7 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: _PageFonts, objects: _PageOb
             if kind is None:
                 kind = kinds[key] = _run_kind(key, fonts, placer, plain_page)
             r_kind.append(kind)
-            advances = kind[4]
+            advances = kind.advances
             if advances is not None:
                 advs = list(map(advances.get, ctext[start:end]))
                 if None in advs:  # a character's first time in this font and size
@@ -1474,7 +1481,7 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: _PageFonts, objects: _PageOb
                 advances_all += advs
                 continue
             # Rotated or skewed text: a character at a time.
-            font, lin, (y_low, y_high) = kind[0], kind[1], kind[3]
+            font, lin, (y_low, y_high), _ = kind
             raw_linear, size, _ = key
             matrix.a, matrix.b, matrix.c, matrix.d = raw_linear
             for k in range(start, end):
@@ -1484,9 +1491,9 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: _PageFonts, objects: _PageOb
                 odd.append((k, placed[1], placed[2], placed[3], placed[4], len(odd_keys)))
                 odd_keys.append((placed[5], font, placed[7]))
                 advances_all.append(0.0)
-        r_font = list(map(_FIRST, r_kind))
-        r_d = np.array(list(map(_THIRD, r_kind)), dtype=np.float64)
-        r_low, r_high = np.array(list(map(_FOURTH, r_kind)), dtype=np.float64).reshape(-1, 2).T
+        r_font = [kind.font for kind in r_kind]
+        r_d = np.array([kind.lin[3] for kind in r_kind], dtype=np.float64)
+        r_low, r_high = np.array([kind.extent for kind in r_kind], dtype=np.float64).reshape(-1, 2).T
         # Per line: its run; where the file put its first character
         # (PDFium's offsets from it are kept along the baseline); its top
         # and bottom, from its baseline and its run's extent; its run key
@@ -1755,18 +1762,16 @@ def _word_columns(text: _Text) -> tuple[list[Word] | None, tuple | None]:
             kept_texts = list(compress(texts, nonblank.tolist()))
     else:
         texts = kept_texts = []
-    if not slow.any():
-        if not kept_texts:
-            return [], None
+    words: list[Word] = []
+    if kept_texts:
         numbers: dict[str, int] = {}
         name_numbers = np.array([numbers.setdefault(name, len(numbers)) for name in names], dtype=np.int32)
-        return None, (kept_texts, *arrays[:4], np.array(sizes)[arrays[4]], name_numbers[arrays[4]], list(numbers))
-    if kept_texts:
-        word_keys = arrays[4].tolist()
-        words = list(map(Word, kept_texts, *(a.tolist() for a in arrays[:4]), map(names.__getitem__, word_keys),
-                         map(sizes.__getitem__, word_keys)))
-    else:
-        words = []
+        columns = (kept_texts, *arrays[:4], np.array(sizes)[arrays[4]], name_numbers[arrays[4]], list(numbers))
+        if not slow.any():
+            return None, columns
+        words = _column_words(columns)
+    elif not slow.any():
+        return [], None
     # Merge in the lines read a character at a time, in line order.
     kept_lines = line[heads_at][np.array([bool(t.strip()) for t in texts], dtype=bool)] if len(pieces) else line[:0]
     out: list[Word] = []
