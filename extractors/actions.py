@@ -28,7 +28,7 @@ from schemas.records import ActionUpdate, Meeting, Record, Resolution, record_id
 FIELDS = ["number", "date_raised", "action", "responsible", "due", "comments", "status"]
 # Checked in order: "Responsible Officer" is responsible, not action; "Target
 # date" is due, not date raised.
-_HEADER_RULES = [
+_HEADER_RULES = [(name, re.compile(pattern)) for name, pattern in [
     ("responsible", r"responsib|officer|owner|lead\b|by whom|\bwho\b|assigned|action by"),
     ("due", r"\bdue\b|deadline|target date|by when|timescale|completion date"),
     ("status", r"status|\brag\b|^complete"),
@@ -36,7 +36,7 @@ _HEADER_RULES = [
     ("number", r"^(?:no\.?|ref(?:erence)?\.?|item(?: no\.?)?|action (?:no|ref)\.?|#|number|min(?:ute)?\.? ?(?:no\.?|ref\.?)?)$"),
     ("date_raised", r"date|meeting|raised"),
     ("action", r"action|description|task|issue"),
-]
+]]
 _LOG_TITLE = re.compile(r"\baction(?:s)?\s*(?:log|tracker|list|sheet|schedule)\b|matters arising|actions? arising|outstanding actions", re.I)
 _RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "r": "Red", "a": "Amber", "g": "Green",
               "complete": "Green", "completed": "Green", "closed": "Green", "done": "Green"}
@@ -48,7 +48,7 @@ def header_field(text: str) -> str | None:
     if not label or len(label) > 40:
         return None
     for name, pattern in _HEADER_RULES:
-        if re.search(pattern, label):
+        if pattern.search(label):
             return name
     return None
 
@@ -242,8 +242,11 @@ def _rows_from_lines(doc: ParsedDocument, lines: list[Line], covered_pages: set[
 _REF = re.compile(r"^[\w().]{1,10}$")
 
 
+_CELL_GAP = re.compile(r"\t| {2,}")
+
+
 def _split_cells(text: str) -> list[str]:
-    return re.split(r"\t| {2,}", text.strip())
+    return _CELL_GAP.split(text.strip())
 
 
 def _cell_starts(line: Line) -> list[float]:

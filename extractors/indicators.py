@@ -70,6 +70,12 @@ class Reading:
     qualifier: str | None = None
 
 
+_LEADING_ZERO = re.compile(r"^0\d{3,}$")  # a phone number's digits
+_FINANCIAL_YEAR = re.compile(P.FINANCIAL_YEAR_RE)
+_YEAR = re.compile(P.YEAR_RE)
+_NUMBER = re.compile(P.NUMBER_RE)
+
+
 def parse_number(text: str) -> Reading | None:
     """A cell that holds one figure: "42.8%", "£4,900", "1611²", "32 (YTD)",
     "4/9" (a rank). Dates, periods and phone numbers are not figures."""
@@ -89,8 +95,8 @@ def parse_number(text: str) -> Reading | None:
     if not match:
         return None
     digits = match["num"].replace(",", "")
-    if re.match(r"^0\d{3,}$", digits) or re.match(P.FINANCIAL_YEAR_RE, bare) or \
-            (re.match(P.YEAR_RE, bare) and not match["pct"] and not match["cur"]):
+    if _LEADING_ZERO.match(digits) or _FINANCIAL_YEAR.match(bare) or \
+            (_YEAR.match(bare) and not match["pct"] and not match["cur"]):
         return None  # a phone number, a period or a year
     value = float(digits)
     if match["mag"]:
@@ -257,12 +263,16 @@ class _Grid:
     lead_in: str | None = None  # the sentence that introduces a header-less series
 
 
+_NEW_MARKER = re.compile(r"^(?:NEW|New)\s*[-–:]\s*")
+_RAG_LETTER_BEFORE = re.compile(r"^[RAG]\s+(?=[A-Z%])")
+
+
 def _clean_label(text: str) -> str:
     text = normalise_space(text.replace("\n", " ")).strip(_FOOTNOTES + " ")
-    text = re.sub(r"^(?:NEW|New)\s*[-–:]\s*", "", text)
+    text = _NEW_MARKER.sub("", text)
     # A lone RAG letter before a capitalised label belongs to a column the
     # text dump interleaved ("A Reported hate incidents").
-    text = re.sub(r"^[RAG]\s+(?=[A-Z%])", "", text)
+    text = _RAG_LETTER_BEFORE.sub("", text)
     return text.strip()
 
 
@@ -285,16 +295,22 @@ def normalise_rate_unit(text: str) -> str:
     return text
 
 
+_THOUSANDS_OF_POUNDS = re.compile(r"£\s*0{3}|£k\b|\(£000")
+_MILLIONS_OF_POUNDS = re.compile(r"£\s*m\b|\(£m\)|£ million")
+_PERCENT_HEADER = re.compile(r"\(%\)|\bper ?cent\b|%$")
+
+
 def _unit_from_header(label: str) -> str | None:
     """"2025-26 £000's" -> "£000", "Revised Baseline (£m)" -> "£m", "(%)" -> "%"."""
     low = label.lower()
-    if re.search(r"£\s*0{3}|£k\b|\(£000", low):
-        return "£000"
-    if re.search(r"£\s*m\b|\(£m\)|£ million", low):
-        return "£m"
-    if re.search(r"\(%\)|\bper ?cent\b|%$", low):
+    if "£" in low:
+        if _THOUSANDS_OF_POUNDS.search(low):
+            return "£000"
+        if _MILLIONS_OF_POUNDS.search(low):
+            return "£m"
+    if _PERCENT_HEADER.search(low):
         return "%"
-    if re.search(r"£", low):
+    if "£" in low:
         return "£"
     return None
 
@@ -361,10 +377,13 @@ def _looks_like_data(row) -> bool:
     return False
 
 
+_COLUMN_ROLES = [(role, re.compile(pattern)) for role, pattern in P.COLUMN_ROLES]
+
+
 def _role(header: str) -> str | None:
     low = header.lower()
-    for role, pattern in P.COLUMN_ROLES:
-        if re.search(pattern, low):
+    for role, pattern in _COLUMN_ROLES:
+        if pattern.search(low):
             return role
     return None
 
@@ -578,11 +597,14 @@ def _read_tail(text: str, max_numbers: int | None = None) -> _Tail:
     return _Tail(label=" ".join(tokens), numbers=numbers, rag=rag, rank=rank, qualifiers=fixed, tokens=taken)
 
 
+_SOURCE_NOTE = re.compile(r"^(?:source|note)s?\s*:", re.I)
+
+
 def _line_kind(line: Line) -> str:
     text = normalise_space(line.text.replace("\t", " "))
     if not text:
         return "blank"
-    if text[0] in _FOOTNOTES or re.match(r"^(?:source|note)s?\s*:", text, re.I):
+    if text[0] in _FOOTNOTES or _SOURCE_NOTE.match(text):
         return "footnote"
     tokens = text.split()
     if len(tokens) >= 3 and all(len(t) <= 3 and t.isupper() and t.isalpha() for t in tokens):
@@ -597,7 +619,7 @@ def _line_kind(line: Line) -> str:
             return "values"
         last = tail.label.split()[-1].lower()
         words = len(tail.label.split())
-        years = [n for n in tail.numbers if re.match(P.YEAR_RE, n)]
+        years = [n for n in tail.numbers if _YEAR.match(n)]
         if last in _FUNCTION_WORDS or words > 14 or len(years) == len(tail.numbers) or text.endswith("."):
             return "text"
         return "row"
@@ -869,11 +891,14 @@ def _cells_grid(rows_of_cells: list[list[str]], header: list[str] | None, lines:
     return grid
 
 
+_BULLET_BEFORE_PIPE = re.compile(r"^[-*•]\s+(?=\|)")
+
+
 def _split_pipes(text: str) -> list[str] | None:
     text = text.strip()
-    text = re.sub(r"^[-*•]\s+(?=\|)", "", text)
     if text.count("|") < 2:
         return None
+    text = _BULLET_BEFORE_PIPE.sub("", text)
     return [c.strip() for c in text.strip("|").split("|")]
 
 
@@ -967,10 +992,13 @@ def _column_period(label: str) -> str | None:
     return " ".join(dict.fromkeys(normalise_space(f) for f in found)) if found else None
 
 
+_BENCHMARKS = [(re.compile(pattern), name) for pattern, name in P.BENCHMARKS]
+
+
 def _benchmark(label: str) -> str | None:
     low = label.lower()
-    for pattern, name in P.BENCHMARKS:
-        if re.search(pattern, low):
+    for pattern, name in _BENCHMARKS:
+        if pattern.search(low):
             return name
     return None
 
@@ -1193,7 +1221,7 @@ def _number_value(token_text: str) -> float | None:
 def _quantity_from_span(span: Span) -> _Quantity | None:
     doc = span.doc
     kind = span.label_
-    numbers = [t for t in span if re.match(P.NUMBER_RE, t.text)]
+    numbers = [t for t in span if _NUMBER.match(t.text)]
     if kind == "RATIO":
         a, b = _number_value(span[0].text), _number_value(span[2].text)
         if not a or not b or a >= b:
@@ -1236,13 +1264,13 @@ def _quantity_from_span(span: Span) -> _Quantity | None:
 
 
 def _is_yearlike(text: str) -> bool:
-    return bool(re.match(P.YEAR_RE, text))
+    return bool(_YEAR.match(text))
 
 
 def _bare_quantity(doc: Doc, token, sent: Span, quantities: list[_Quantity]) -> _Quantity | None:
     """A number without a unit of its own, read as a figure only where the
     words around it say so ("was 0.91", "sits at 54", "rate (2.78)")."""
-    if not re.match(P.NUMBER_RE, token.text) or _is_yearlike(token.text):
+    if not _NUMBER.match(token.text) or _is_yearlike(token.text):
         return None
     value = float(token.text.replace(",", ""))
     decimal = "." in token.text
@@ -1690,9 +1718,12 @@ _NOT_CONTENT = {"this", "that", "it", "we", "they", "with", "but", "although", "
                 "however", "whilst", "while", "also", "still", "now", "then", "than", "just"}
 
 
+_FIGURE_WORD = re.compile(r"^[\d.,%£]+$")
+
+
 def _has_content(name: str) -> bool:
     words = [w.lower().strip(",.;:()‘’'\"") for w in name.split()]
-    content = [w for w in words if w and w not in _NOT_CONTENT and not re.match(r"^[\d.,%£]+$", w)]
+    content = [w for w in words if w and w not in _NOT_CONTENT and not _FIGURE_WORD.match(w)]
     return bool(content) and not (len(words) <= 3 and words[0] in ("although", "but", "with", "we", "this", "it"))
 
 
@@ -1772,6 +1803,10 @@ def _clean_prose(text: str) -> str:
 _EMPHASIS_STAR = re.compile(r"(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)")
 
 
+_ENDS_MIDPHRASE = re.compile(r"\b(?:and|of|the|to|in|for|with|a)$", re.I)
+_CONTACT_LINE = re.compile(r"^(?:tel|telephone|mobile|e-?mail|helpline|fax)\b", re.I)
+
+
 def _paragraphs(lines: list[Line], used: set[int]) -> list[_Paragraph]:
     paragraphs: list[_Paragraph] = []
     current: _Paragraph | None = None
@@ -1785,10 +1820,10 @@ def _paragraphs(lines: list[Line], used: set[int]) -> list[_Paragraph]:
             continue
         marker = _LIST_MARKER.match(text)
         heading_before = previous and len(previous.split()) <= 8 and not previous.endswith((".", ",", ";", ":", "-")) \
-            and previous[:1].isupper() and not re.search(r"\b(?:and|of|the|to|in|for|with|a)$", previous, re.I)
+            and previous[:1].isupper() and not _ENDS_MIDPHRASE.search(previous)
         starts = (current is None or marker is not None or _CAPTION.match(text) is not None
                   or (line.after_break and (previous.endswith((".", ":", ";", "!", "?")) or heading_before))
-                  or re.match(r"^(?:tel|telephone|mobile|e-?mail|helpline|fax)\b", text, re.I) is not None)
+                  or _CONTACT_LINE.match(text) is not None)
         if starts:
             current = _Paragraph()
             paragraphs.append(current)

@@ -217,8 +217,11 @@ def _is_block_start(lines: list[Line], i: int) -> bool:
     return prev.endswith(_SENTENCE_END) or prev.isupper()  # after a heading in capitals
 
 
+_LEADING_DIGITS = re.compile(r"\d+")
+
+
 def _number_value(num: str) -> int:
-    return int(re.match(r"\d+", num).group())
+    return int(_LEADING_DIGITS.match(num).group())
 
 
 def _find_items(lines: list[Line]) -> list[_Item]:
@@ -459,12 +462,15 @@ def _leading_clause_number(lines: list[Line], body_start: int, i: int) -> str | 
     return str(number)
 
 
+_SENTENCE_GAP = re.compile(r"[.;]\s+(?=[A-Z])")
+
+
 def _sentence_trigger(line: Line) -> tuple[str, int, str] | None:
     """A trigger that opens a sentence in mid-line ("… agree to this paper.
     The Board were in agreement with this proposal.", "… by Council. It was
     agreed that …")."""
     text = line.text.strip()
-    for match in re.finditer(r"[.;]\s+(?=[A-Z])", text):
+    for match in _SENTENCE_GAP.finditer(text):
         found = match_trigger(text[match.end():])
         if found:
             strength, end, phrase = found
@@ -693,19 +699,23 @@ def _read_meeting(doc: ParsedDocument, header: list[Line], region: list[Line]) -
                    venue=venue, chair=chair, document_id=doc.id, page=first_page, known_from="minutes")
 
 
+_MEETING_ENDED = re.compile(r"\b(?:meeting|which)\s+(?:closed|ended|finished|concluded|rose)\b", re.I)
+_TIME_RANGE = re.compile(r"[\d.:\s]+(?:am|pm|a\.m\.|p\.m\.)?\s*[-–—to]+\s*[\d.:\s]+(?:am|pm|a\.m\.|p\.m\.)", re.I)
+_MEETING_CLOSED_AT = re.compile(r"\bmeeting\s+(?:closed|ended|finished|concluded)\s+at\b", re.I)
+
+
 def _closing_times(region: list[Line]) -> list[str]:
     """"10.00 am - 12.05 pm" above the signature, or "The meeting closed at 7.30 pm"."""
     tail = region[-8:]
     for line in reversed(tail):
         text = line.text.strip()
-        if re.search(r"\b(?:meeting|which)\s+(?:closed|ended|finished|concluded|rose)\b", text, re.I) \
-                or re.fullmatch(r"[\d.:\s]+(?:am|pm|a\.m\.|p\.m\.)?\s*[-–—to]+\s*[\d.:\s]+(?:am|pm|a\.m\.|p\.m\.)", text, re.I):
+        if _MEETING_ENDED.search(text) or _TIME_RANGE.fullmatch(text):
             found = find_times(text)
             if found:
                 return found
     for line in region:
         text = line.text.strip()
-        if re.search(r"\bmeeting\s+(?:closed|ended|finished|concluded)\s+at\b", text, re.I):
+        if _MEETING_CLOSED_AT.search(text):
             return find_times(text)[-1:]
     return []
 

@@ -48,8 +48,7 @@ _OPEN_HEADING = re.compile(r"^(?:unrestricted items|open items|part (?:1|i|one))
 
 
 def page_is_blank(page: Page) -> bool:
-    text = "".join(line.text for line in page.lines)
-    squeezed = re.sub(r"\s+", "", text)
+    squeezed = "".join("".join(line.text for line in page.lines).split())
     return not squeezed or bool(_BLANK.fullmatch(squeezed)) or (len(squeezed) < 60 and bool(_BLANK.search(squeezed)))
 
 

@@ -36,9 +36,10 @@ def join_lines(parts: list[str]) -> str:
             text += " " + part
         else:
             text = part
-    return re.sub(r"\s{2,}", " ", text).strip()
+    return _SPACE_RUN.sub(" ", text).strip()
 
 
+_SPACE_RUN = re.compile(r"\s{2,}")
 _SPACES = re.compile(r"\s+")
 
 

@@ -24,8 +24,12 @@ _PAGE_NUMBER = re.compile(
 )
 
 
+_DIGITS = re.compile(r"\d+")
+_SPACES = re.compile(r"\s+")
+
+
 def furniture_key(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"\d+", "#", text.lower())).strip()
+    return _SPACES.sub(" ", _DIGITS.sub("#", text.lower())).strip()
 
 
 def is_page_number(text: str) -> bool:
