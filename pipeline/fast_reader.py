@@ -1455,24 +1455,31 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: _PageFonts, objects: _PageOb
         # font, placed matrix (a, b, c, d), extent across the line
         # (d * descent, d * (descent + size)), and the font's advances for
         # its size and a, None for rotated or skewed text (boxed a character
-        # at a time). Per run: its kind and content order; per character:
-        # its advance along the line.
+        # at a time). Per run: its content order; per group of consecutive
+        # runs of one kind (a line's words are often a run each): the kind;
+        # per character: its advance along the line.
         run_list = run_handles.tolist()
         seen.update(run_list)
         r_seq = list(map(order.get, run_list, (len(order) + index_array[object_firsts]).tolist()))
         if any(map(operator.lt, r_seq[1:], r_seq)):
             out.in_order = False
         plain_page = not placer.rotated
+        run_keys = list(zip(run_linears, run_sizes, run_fonts))
+        g_firsts = [0]
+        g_firsts += [k for k in range(1, len(run_keys)) if run_keys[k] != run_keys[k - 1]]
+        char_starts = object_starts + [m]
         kinds: dict[tuple, tuple] = {}
-        r_kind: list[_RunKind] = []
+        g_kind: list[_RunKind] = []
         advances_all: list[float] = []
         odd: list[tuple] = []  # characters of rotated or skewed text, boxed one by one
         odd_keys: list[tuple] = []
-        for start, end, key in zip(object_starts, object_starts[1:] + [m], zip(run_linears, run_sizes, run_fonts)):
+        for first, after in zip(g_firsts, g_firsts[1:] + [len(run_keys)]):
+            key = run_keys[first]
+            start, end = char_starts[first], char_starts[after]
             kind = kinds.get(key)
             if kind is None:
                 kind = kinds[key] = _run_kind(key, fonts, placer, plain_page)
-            r_kind.append(kind)
+            g_kind.append(kind)
             advances = kind.advances
             if advances is not None:
                 advs = list(map(advances.get, ctext[start:end]))
@@ -1491,27 +1498,28 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: _PageFonts, objects: _PageOb
                 odd.append((k, placed[1], placed[2], placed[3], placed[4], len(odd_keys)))
                 odd_keys.append((placed[5], font, placed[7]))
                 advances_all.append(0.0)
-        r_font = [kind.font for kind in r_kind]
-        r_d = np.array([kind.lin[3] for kind in r_kind], dtype=np.float64)
-        r_low, r_high = np.array([kind.extent for kind in r_kind], dtype=np.float64).reshape(-1, 2).T
+        g_font = [kind.font for kind in g_kind]
+        g_d = np.array([kind.lin[3] for kind in g_kind], dtype=np.float64)
+        g_low, g_high = np.array([kind.extent for kind in g_kind], dtype=np.float64).reshape(-1, 2).T
         # Per line: its run; where the file put its first character
         # (PDFium's offsets from it are kept along the baseline); its top
         # and bottom, from its baseline and its run's extent; its run key
         # (upright, font, height), an index into keys.
         line_run = np.searchsorted(object_firsts, line_starts, side="right") - 1
+        line_group = np.searchsorted(object_firsts[g_firsts], line_starts, side="right") - 1
         lines = len(line_starts)
         line_xs, line_ys = xs[line_starts], ys[line_starts]
         decimals = _decimals(np.concatenate([line_ys, line_xs]))
         lengths = np.diff(np.append(line_starts, m))
         with np.errstate(all="ignore"):
             f = decimals[:lines] + placer.ctm[5]
-            d = r_d[line_run]
-            y0 = d * r_low[line_run] + f
-            y1 = d * r_high[line_run] + f
+            d = g_d[line_group]
+            y0 = d * g_low[line_group] + f
+            y1 = d * g_high[line_group] + f
             height, mb_top = placer.height, placer.mb_top
             top = np.repeat((height - y1) + mb_top, lengths)
             bottom = np.repeat((height - y0) + mb_top, lengths)
-            keys += zip(repeat(True), map(r_font.__getitem__, line_run.tolist()), (y1 - y0).tolist())
+            keys += zip(repeat(True), map(g_font.__getitem__, line_group.tolist()), (y1 - y0).tolist())
             keys += odd_keys
             key_ids = np.repeat(np.arange(lines), lengths)
             seqs = np.repeat(np.array(r_seq)[line_run], lengths)
