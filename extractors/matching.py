@@ -30,6 +30,14 @@ tuples relative to the whole document:
 Patterns with no anchor, or whose extent around every anchor is unbounded,
 make the matcher fall back to running over the whole document.
 
+spaCy tests a token against ``IN``, ``NOT_IN`` and ``REGEX`` constraints on
+its text (or lower case) by calling Python for every token a match is tried
+at. Those are properties of the word, so ``WindowedMatchers`` works each one
+out once per word instead, as one of the vocabulary's lexeme flags
+(``Lexeme.flags``, spaCy's own per-word bits, tested in C), and gives spaCy
+the flag in its place (``_LexemeFlags``); the words of each document get
+their flags before any matcher runs on it.
+
 ``WindowedMatchers`` runs several such matchers over the same documents (it
 is the entry point), finding all their windows in one pass over the tokens;
 a family whose matches are read as a set can be split into one matcher per
@@ -48,7 +56,9 @@ import weakref
 from dataclasses import dataclass
 
 from spacy.attrs import ORTH
+from spacy.errors import MatchPatternError
 from spacy.matcher import Matcher
+from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc
 
 _INF = float("inf")
@@ -167,17 +177,133 @@ def pattern_anchor(pattern: list[dict]) -> _Anchor | None:
     return best[1] if best else None
 
 
+# Lexeme flag bits in use, per vocabulary: {id(vocab): (vocab, {constraint: bit})}
+# (the vocabulary kept, so that its id is not another's).
+_FLAG_BITS: dict[int, tuple[object, dict[tuple, int]]] = {}
+# The bits spaCy leaves to users (FLAG19 .. FLAG63), taken from the top down
+# (Vocab.add_flag takes the lowest free bit).
+_USER_BITS = range(63, 18, -1)
+
+
+def _flag_bit(vocab, constraint: tuple) -> int | None:
+    """The lexeme flag bit that stands for ``constraint`` in ``vocab`` (one
+    for each constraint, however many matchers use it), or None when every
+    bit is taken (the constraint is then left to spaCy)."""
+    _, bits = _FLAG_BITS.setdefault(id(vocab), (vocab, {}))
+    if constraint not in bits:
+        taken = set(bits.values()) | set(vocab.lex_attr_getters)
+        free = next((bit for bit in _USER_BITS if bit not in taken), None)
+        if free is None:
+            return None
+        bits[constraint] = free
+    return bits[constraint]
+
+
+class _LexemeFlags:
+    """Word constraints of patterns (``IN``, ``NOT_IN``, ``REGEX`` on ``ORTH``,
+    ``TEXT`` or ``LOWER``) as lexeme flags: ``rewrite`` puts the flag in a
+    pattern token's place (``{bit: True}``; ``{bit: False}`` for ``NOT_IN``),
+    ``word_flags`` works out a word's bits. Constraints on the first token
+    of a pattern, tried at every token of a window, get bits first."""
+
+    def __init__(self, vocab, patterns: list[list[dict]]):
+        self.vocab = vocab
+        self.bits: dict[tuple, int] = {}
+        self.mask = 0
+        firsts = [token for pattern in patterns for token in pattern[:1]]
+        rest = [token for pattern in patterns for token in pattern[1:]]
+        for token in firsts + rest:
+            for constraint in self._constraints(token).values():
+                if constraint not in self.bits:
+                    bit = _flag_bit(vocab, constraint)
+                    if bit is not None:
+                        self.bits[constraint] = bit
+                        self.mask |= 1 << bit
+        # Words in a set, by text and by lower case: the bits they set.
+        self._by_text: dict[str, int] = {}
+        self._by_lower: dict[str, int] = {}
+        self._regexes: list[tuple[re.Pattern, bool, int]] = []
+        for (attr, op, value), bit in self.bits.items():
+            if op == "REGEX":
+                self._regexes.append((re.compile(value), attr == "LOWER", bit))
+                continue
+            table = self._by_lower if attr == "LOWER" else self._by_text
+            for word in value:
+                table[word] = table.get(word, 0) | (1 << bit)
+        self._any_text, self._any_lower = (_prefilter([regex.pattern for regex, lower, _ in self._regexes
+                                                       if lower == on_lower]) for on_lower in (False, True))
+
+    @staticmethod
+    def _constraints(token: dict) -> dict:
+        """{key in the token: (attr, op, value)} for its flaggable constraints."""
+        out = {}
+        for key, value in token.items():
+            attr = key.upper() if isinstance(key, str) else None
+            attr = "ORTH" if attr == "TEXT" else attr
+            if attr not in ("ORTH", "LOWER") or not isinstance(value, dict) or len(value) != 1:
+                continue
+            (op, arg), = value.items()
+            op = op.upper() if isinstance(op, str) else op
+            if op in ("IN", "NOT_IN") and isinstance(arg, (list, tuple, set, frozenset)) \
+                    and all(isinstance(v, str) for v in arg):
+                out[key] = (attr, "IN", frozenset(arg))  # NOT_IN: the same bit, wanted clear
+            elif op == "REGEX" and isinstance(arg, str):
+                out[key] = (attr, "REGEX", arg)
+        return out
+
+    def rewrite(self, pattern: list[dict]) -> list[dict]:
+        """``pattern`` with each flagged constraint replaced by its flag."""
+        out = []
+        for token in pattern:
+            constraints = self._constraints(token)
+            new: dict = {}
+            for key, value in token.items():
+                bit = self.bits.get(constraints.get(key))
+                if bit is None:
+                    new[key] = value
+                else:
+                    (op, _), = value.items()
+                    new[bit] = op.upper() != "NOT_IN"
+            out.append(new)
+        return out
+
+    def word_flags(self, text: str) -> int:
+        """The bits of the flagged constraints ``text`` satisfies."""
+        lower = text.lower()
+        bits = self._by_text.get(text, 0) | self._by_lower.get(lower, 0)
+        if (self._any_text is not None and self._any_text.search(text) is not None) or \
+                (self._any_lower is not None and self._any_lower.search(lower) is not None):
+            for regex, on_lower, bit in self._regexes:
+                if regex.search(lower if on_lower else text) is not None:
+                    bits |= 1 << bit
+        return bits
+
+    def set_flags(self, orth: int) -> None:
+        """Give the word ``orth`` its bits (the flags of other constraints kept)."""
+        lexeme = self.vocab[orth]
+        lexeme.flags = (lexeme.flags & ~self.mask) | self.word_flags(lexeme.orth_)
+
+
 class WindowedMatcher:
     """``Matcher`` over ``families`` ([(label, pattern)], each added as its own
     call to ``Matcher.add`` in order, as ``spaCy`` users usually build them),
     run only over the windows where matches can be; ``WindowedMatchers``
     finds the windows."""
 
-    def __init__(self, vocab, families):
-        self.matcher = Matcher(vocab)
+    def __init__(self, vocab, families, flags: _LexemeFlags | None = None):
+        # Patterns are checked as Matcher(vocab) checks them, then given to
+        # spaCy with their word constraints as lexeme flags (not checked:
+        # spaCy's schema does not know flags by number).
+        self.matcher = Matcher(vocab, validate=flags is None)
         anchors = []
         for label, pattern in families:
-            self.matcher.add(label, [pattern])
+            if flags is not None:
+                errors = validate_token_pattern(pattern)
+                if errors:
+                    raise MatchPatternError(label, {0: errors})
+                self.matcher.add(label, [flags.rewrite(pattern)])
+            else:
+                self.matcher.add(label, [pattern])
             anchors.append(pattern_anchor(pattern))
         self.whole = any(a is None for a in anchors)
         self.anchors = [] if self.whole else anchors
@@ -264,9 +390,10 @@ class WindowedMatchers:
         self.vocab = vocab
         self.families = list(families)
         self.unordered = tuple(unordered)
+        self.flags = _LexemeFlags(vocab, [pattern for patterns in families.values() for _, pattern in patterns])
         # Every matcher that runs, with the family it finds matches for.
         self.parts: list[tuple[str, WindowedMatcher]] = [
-            (name, WindowedMatcher(vocab, group))
+            (name, WindowedMatcher(vocab, group, self.flags))
             for name, patterns in families.items()
             for group in (_by_anchor(patterns) if name in self.unordered else [patterns])]
         self._memo: dict[int, tuple | None] = {}
@@ -335,7 +462,8 @@ class WindowedMatchers:
         windows: list[list[tuple[int, int]]] = [[] for _ in self.parts]
         for i, orth in enumerate(doc.to_array(ORTH).tolist() if length else []):
             reaches = memo.get(orth, False)
-            if reaches is False:
+            if reaches is False:  # a word first seen: its flags, and the windows it opens
+                self.flags.set_flags(orth)
                 reaches = memo[orth] = self._reaches(orth)
             if reaches is None:
                 continue

@@ -53,3 +53,48 @@ def test_unordered_must_name_a_family():
     nlp = blank_nlp()
     with pytest.raises(ValueError, match="periods"):
         WindowedMatchers(nlp.vocab, {"cues": P.comparison_patterns()}, unordered=("periods",))
+
+
+FLAGGED = {"moves": [("MOVE", [{"LOWER": {"IN": ["rose", "fell"]}}, {"LOWER": "by", "OP": "?"},
+                               {"TEXT": {"REGEX": r"^\d+(?:\.\d+)?$"}}, {"ORTH": "%"}]),
+                     ("NOT_BY", [{"ORTH": {"NOT_IN": ["by", "to"]}}, {"TEXT": {"REGEX": r"^\d+(?:\.\d+)?$"}},
+                                 {"ORTH": "%"}])]}
+FLAGGED_TEXT = "Visits rose by 12% and then FELL 3.5% to 40% , Rose 7% ; fell by 2 %"
+
+
+def test_word_constraints_run_as_lexeme_flags_with_the_same_matches():
+    import spacy
+
+    nlp = spacy.blank("en")  # a vocabulary of its own: its flag bits all free
+    windowed = WindowedMatchers(nlp.vocab, FLAGGED)
+    assert len(windowed.flags.bits) == 3  # the IN set, the NOT_IN set, the regex (used twice: one bit)
+    for _, matcher in windowed.parts:
+        for key in matcher.matcher._patterns:
+            for pattern in matcher.matcher.get(key)[1]:
+                assert not any(isinstance(value, dict) for token in pattern for value in token.values())
+    doc = nlp.make_doc(FLAGGED_TEXT)
+    expected = _matcher(nlp.vocab, FLAGGED["moves"])(doc)
+    assert len(expected) >= 5
+    assert windowed(doc)["moves"] == expected
+    assert doc.vocab["FELL"].check_flag(windowed.flags.bits[("LOWER", "IN", frozenset({"rose", "fell"}))])
+    assert not doc.vocab["Visits"].check_flag(windowed.flags.bits[("LOWER", "IN", frozenset({"rose", "fell"}))])
+
+
+def test_constraints_beyond_the_free_flag_bits_are_left_to_spacy(monkeypatch):
+    import spacy
+
+    from extractors import matching
+
+    monkeypatch.setattr(matching, "_USER_BITS", range(63, 61, -1))  # two bits for three constraints
+    nlp = spacy.blank("en")
+    windowed = WindowedMatchers(nlp.vocab, FLAGGED)
+    assert len(windowed.flags.bits) == 2
+    doc = nlp.make_doc(FLAGGED_TEXT)
+    assert windowed(doc)["moves"] == _matcher(nlp.vocab, FLAGGED["moves"])(doc)
+
+
+def test_a_bad_pattern_is_refused_as_spacy_refuses_it():
+    from spacy.errors import MatchPatternError
+
+    with pytest.raises(MatchPatternError):
+        WindowedMatchers(blank_nlp().vocab, {"bad": [("BAD", [{"LOWER": {"IN": ["a"]}, "NOT_AN_ATTR": 1}])]})
