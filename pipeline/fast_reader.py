@@ -1087,7 +1087,8 @@ class _Text:
         if not self.in_order:  # pieces in content order: by their seq, then where they start
             order = np.argsort(seqs, kind="stable")
             x0, top, x1, bottom, upright = x0[order], top[order], x1[order], bottom[order], upright[order]
-            text = "".join(map(text.__getitem__, order.tolist()))
+            codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+            text = codes[order].tobytes().decode("utf-32-le", "surrogatepass")
         return text, x0, top, x1, bottom, upright
 
 
