@@ -11,7 +11,8 @@
  * is not built, the reader makes the calls from Python, with the same
  * results (tests/test_fast_reader.py compares the two).
  *
- * It also cuts the reader's pieces of text into words (bp_word_pieces:
+ * It also boxes a page's characters (bp_char_boxes: fast_reader's
+ * _char_boxes), cuts the reader's pieces of text into words (bp_word_pieces:
  * fast_reader's _word_columns), groups words into lines (bp_group_lines:
  * pipeline/reader.py's _group_lines and _make_line) and reads the text of a
  * table's cells (bp_cell_texts: fast_reader's _cell_texts), on the arrays
@@ -510,6 +511,63 @@ int64_t bp_group_lines(int64_t n, const double *top, const double *bottom, const
     }
     return lines;
 }
+
+/* --- characters' boxes: pipeline/fast_reader.py's _read_text, on arrays -- */
+
+/* The boxes of m characters in lines (line l: characters line_starts[l] to
+ * the next line's start, or m; line_starts[0] is 0), pdfminer's arithmetic
+ * as _read_text does it with numpy, in the same order:
+ *   each line's baseline f = dec_y + ctm5, y0 = d * low + f and
+ *   y1 = d * high + f (line_box: d, low, high), top = (height - y1) + mb_top,
+ *   bottom = (height - y0) + mb_top, height[l] = y1 - y0;
+ *   each character's x0 = dec_x where its origin is the line's first, else
+ *   dec_x + (x - x_first), then + shift_x where shift_x is not 0;
+ *   x1 = advance + x0; both + mb_x0 where mb_x0 is not 0;
+ *   key_ids the line, seqs the line's seq; space where the code is 32;
+ *   cut where a piece starts: a new line (new_line), a space or after one,
+ *   or a character not within [x0 of the last, x1 of the last + x_tolerance].
+ * Built with -ffp-contract=off: no fused multiply-add, the same roundings
+ * as numpy's. */
+void bp_char_boxes(int64_t m, int64_t lines, const int64_t *line_starts, const double *xs, const double *dec_y,
+                   const double *dec_x, const double *line_box, const int64_t *line_seq, const double *advances,
+                   const uint32_t *codes, const uint8_t *new_line, const double *place, double *x0, double *top,
+                   double *x1, double *bottom, double *height, int64_t *key_ids, int64_t *seqs, uint8_t *space,
+                   uint8_t *cut)
+{
+    /* place: ctm5, page height, mb_top, shift_x, mb_x0, x_tolerance */
+    double ctm5 = place[0], page_height = place[1], mb_top = place[2], shift_x = place[3], mb_x0 = place[4];
+    double x_tolerance = place[5];
+    for (int64_t l = 0; l < lines; l++) {
+        int64_t start = line_starts[l], end = l + 1 < lines ? line_starts[l + 1] : m;
+        double f = dec_y[l] + ctm5;
+        double d = line_box[3 * l], y0 = d * line_box[3 * l + 1] + f, y1 = d * line_box[3 * l + 2] + f;
+        double t = (page_height - y1) + mb_top, b = (page_height - y0) + mb_top;
+        double x_first = xs[start], x_file = dec_x[l];
+        height[l] = y1 - y0;
+        for (int64_t k = start; k < end; k++) {
+            double v = xs[k] == x_first ? x_file : x_file + (xs[k] - x_first);
+            if (shift_x != 0.0)  /* as Python's truth: NaN is true */
+                v = v + shift_x;
+            double w = advances[k] + v;
+            if (mb_x0 != 0.0) {
+                v = v + mb_x0;
+                w = w + mb_x0;
+            }
+            x0[k] = v;
+            x1[k] = w;
+            top[k] = t;
+            bottom[k] = b;
+            key_ids[k] = l;
+            seqs[k] = line_seq[l];
+            space[k] = codes[k] == 32;
+            uint8_t c = new_line[k] || space[k];
+            if (k > 0)
+                c = c || space[k - 1] || !(x0[k - 1] <= v && v <= x1[k - 1] + x_tolerance);
+            cut[k] = c;
+        }
+    }
+}
+
 
 /* --- words: pipeline/fast_reader.py's _word_columns, on the piece arrays -- */
 

@@ -189,6 +189,7 @@ class _CharLoops:
             "bp_shapes": (ctypes.c_int64, [_vp] * 6 + [ctypes.c_int64] + [_vp] * 6),
             "bp_find_tables": (ctypes.c_int64, [ctypes.c_int64, _vp, _vp, ctypes.c_int64, _vp, _vp, _double,
                                                 ctypes.c_int64, _vp, _vp]),
+            "bp_char_boxes": (None, [ctypes.c_int64, ctypes.c_int64] + [_vp] * 19),
         }
         for name, (restype, argtypes) in signatures.items():
             function = getattr(lib, name)
@@ -328,6 +329,30 @@ class _CharLoops:
         out = np.empty(len(values))
         self._decimals(values.ctypes.data, len(values), out.ctypes.data, *self._cache_at, self._slots)
         return out
+
+    def char_boxes(self, line_starts: np.ndarray, xs: np.ndarray, dec_y: np.ndarray, dec_x: np.ndarray,
+                   line_box: np.ndarray, line_seqs: np.ndarray, advances: list, codes: np.ndarray,
+                   new_line: np.ndarray, place: tuple) -> tuple:
+        """``_char_boxes`` (``bp_char_boxes``); ``line_box``: each line's d,
+        low and high as rows; ``place``: ctm5, page height, mb_top, shift_x,
+        mb_x0 and the x tolerance."""
+        m, lines = len(xs), len(line_starts)
+        line_starts = np.ascontiguousarray(line_starts, dtype=np.int64)
+        xs, dec_y, dec_x, line_box = (np.ascontiguousarray(a, dtype=np.float64) for a in (xs, dec_y, dec_x, line_box))
+        line_seqs = np.ascontiguousarray(line_seqs, dtype=np.int64)
+        advances = np.array(advances, dtype=np.float64)
+        codes = np.ascontiguousarray(codes, dtype=np.uint32)
+        new_line = np.ascontiguousarray(new_line, dtype=np.uint8)
+        place = np.array(place, dtype=np.float64)
+        x0, top, x1, bottom, height = np.empty(m), np.empty(m), np.empty(m), np.empty(m), np.empty(lines)
+        key_ids, seqs = np.empty(m, dtype=np.int64), np.empty(m, dtype=np.int64)
+        space, cut = np.empty(m, dtype=np.uint8), np.empty(m, dtype=np.uint8)
+        self._char_boxes(m, lines, line_starts.ctypes.data, xs.ctypes.data, dec_y.ctypes.data, dec_x.ctypes.data,
+                         line_box.ctypes.data, line_seqs.ctypes.data, advances.ctypes.data, codes.ctypes.data,
+                         new_line.ctypes.data, place.ctypes.data, x0.ctypes.data, top.ctypes.data, x1.ctypes.data,
+                         bottom.ctypes.data, height.ctypes.data, key_ids.ctypes.data, seqs.ctypes.data,
+                         space.ctypes.data, cut.ctypes.data)
+        return x0, top, x1, bottom, height, key_ids, seqs, space.view(bool), cut.view(bool)
 
     def page_objects(self, page: int) -> tuple[np.ndarray, np.ndarray]:
         """The page's objects (none left out by PDFium) and their types."""
@@ -1509,38 +1534,16 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: _PageFonts, objects: _PageOb
         line_run = np.searchsorted(object_firsts, line_starts, side="right") - 1
         line_group = np.searchsorted(object_firsts[g_firsts], line_starts, side="right") - 1
         lines = len(line_starts)
-        line_xs, line_ys = xs[line_starts], ys[line_starts]
-        decimals = _decimals(np.concatenate([line_ys, line_xs]))
-        lengths = np.diff(np.append(line_starts, m))
+        decimals = _decimals(np.concatenate([ys[line_starts], xs[line_starts]]))
+        line_box = np.stack([g_d[line_group], g_low[line_group], g_high[line_group]], axis=1)
+        codes = np.frombuffer(ctext.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        boxes = loops.char_boxes if loops is not None else _char_boxes
+        x0, top, x1, bottom, line_heights, key_ids, seqs, space, cut = boxes(
+            line_starts, xs, decimals[:lines], decimals[lines:], line_box, np.array(r_seq)[line_run], advances_all,
+            codes, new_line, (placer.ctm[5], placer.height, placer.mb_top, placer.ctm[4], placer.mb_x0, X_TOLERANCE))
+        keys += zip(repeat(True), map(g_font.__getitem__, line_group.tolist()), line_heights.tolist())
+        keys += odd_keys
         with np.errstate(all="ignore"):
-            f = decimals[:lines] + placer.ctm[5]
-            d = g_d[line_group]
-            y0 = d * g_low[line_group] + f
-            y1 = d * g_high[line_group] + f
-            height, mb_top = placer.height, placer.mb_top
-            top = np.repeat((height - y1) + mb_top, lengths)
-            bottom = np.repeat((height - y0) + mb_top, lengths)
-            keys += zip(repeat(True), map(g_font.__getitem__, line_group.tolist()), (y1 - y0).tolist())
-            keys += odd_keys
-            key_ids = np.repeat(np.arange(lines), lengths)
-            seqs = np.repeat(np.array(r_seq)[line_run], lengths)
-            x_start = np.repeat(line_xs, lengths)
-            x_file = np.repeat(decimals[lines:], lengths)
-            x0 = np.where(xs == x_start, x_file, x_file + (xs - x_start))
-            shift_x, mb_x0 = placer.ctm[4], placer.mb_x0
-            if shift_x:
-                x0 = x0 + shift_x
-            x1 = np.array(advances_all) + x0
-            if mb_x0:
-                x0 = x0 + mb_x0
-                x1 = x1 + mb_x0
-            # Pieces end at a new line, around each space, and before a
-            # character not within reach of the last.
-            cut = new_line
-            space = np.frombuffer(ctext.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) == 32
-            cut |= space
-            cut[1:] |= space[:-1]
-            cut[1:] |= ~((x0[:-1] <= x0[1:]) & (x0[1:] <= x1[:-1] + X_TOLERANCE))
             if odd:
                 at = np.array([ch[0] for ch in odd])
                 x0[at] = [ch[1] for ch in odd]
@@ -1582,6 +1585,49 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: _PageFonts, objects: _PageOb
         out._pieces = []
     out.piece_arrays = arrays
     return out
+
+
+def _char_boxes(line_starts: np.ndarray, xs: np.ndarray, dec_y: np.ndarray, dec_x: np.ndarray, line_box: np.ndarray,
+                line_seqs: np.ndarray, advances: list, codes: np.ndarray, new_line: np.ndarray, place: tuple) -> tuple:
+    """The boxes of a page's characters, in lines (``line_starts``: where each
+    starts; the first at 0), and where its pieces start: pdfminer's
+    arithmetic on arrays (``bp_char_boxes`` does the same in C).
+
+    Per line: its baseline and x (``dec_y``, ``dec_x``: where the file put
+    its first character), its run kind's d, low and high (``line_box``), its
+    content order (``line_seqs``). Per character: PDFium's origin x (its
+    offset from the line's first is kept), its advance and code point;
+    ``new_line``: where a line starts. ``place``: the page's ctm[5], height,
+    MediaBox top, ctm[4] and MediaBox x0, and the x tolerance. Gives x0, top,
+    x1, bottom, each line's height, each character's line (its key id) and
+    order, whether it is a space, and whether a piece starts at it (a new
+    line, a space or after one, a character not within reach of the last)."""
+    ctm5, height, mb_top, shift_x, mb_x0, x_tolerance = place
+    lengths = np.diff(np.append(line_starts, len(xs)))
+    d, low, high = line_box.T
+    with np.errstate(all="ignore"):
+        f = dec_y + ctm5
+        y0 = d * low + f
+        y1 = d * high + f
+        top = np.repeat((height - y1) + mb_top, lengths)
+        bottom = np.repeat((height - y0) + mb_top, lengths)
+        key_ids = np.repeat(np.arange(len(line_starts)), lengths)
+        seqs = np.repeat(line_seqs, lengths)
+        x_start = np.repeat(xs[line_starts], lengths)
+        x_file = np.repeat(dec_x, lengths)
+        x0 = np.where(xs == x_start, x_file, x_file + (xs - x_start))
+        if shift_x:
+            x0 = x0 + shift_x
+        x1 = np.array(advances, dtype=np.float64) + x0
+        if mb_x0:
+            x0 = x0 + mb_x0
+            x1 = x1 + mb_x0
+        space = codes == 32
+        cut = new_line | space
+        cut[1:] |= space[:-1]
+        cut[1:] |= ~((x0[:-1] <= x0[1:]) & (x0[1:] <= x1[:-1] + x_tolerance))
+        heights = y1 - y0
+    return x0, top, x1, bottom, heights, key_ids, seqs, space, cut
 
 
 def _extent(font: _Font, size: float) -> tuple[float, float]:

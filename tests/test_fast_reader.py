@@ -365,6 +365,43 @@ def test_compiled_word_pieces_are_numpys(loops):
     assert slow_pages > 50
 
 
+def test_compiled_character_boxes_are_numpys(loops):
+    """``bp_char_boxes`` gives ``_char_boxes``' boxes, line heights, key ids,
+    orders, spaces and piece starts to the bit, on random pages: origins that
+    tie with their line's first or sit at the x tolerance, NaN, infinities
+    and -0.0 among the numbers, pages shifted or not (a NaN shift counts as
+    one, as in Python), spaces, lines of one character."""
+    rng = random.Random(5)
+    odd = [0.0, -0.0, float("nan"), float("inf"), -float("inf")]
+
+    def number(low, high):
+        return rng.choice(odd) if rng.random() < 0.05 else rng.choice([low, high, rng.uniform(low, high)])
+
+    def same(a, b):  # equal, NaN to NaN (whatever its sign: a NaN reads as nan), and -0.0 to -0.0 only
+        a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+        return np.array_equal(a, b, equal_nan=True) and (np.signbit(a) == np.signbit(b))[~np.isnan(a)].all()
+
+    for _ in range(400):
+        m = rng.randint(1, 60)
+        new_line = np.array([k == 0 or rng.random() < 0.15 for k in range(m)])
+        line_starts = np.flatnonzero(new_line)
+        lines = len(line_starts)
+        xs = np.array([number(0.0, 300.0) for _ in range(m)])
+        for start in line_starts.tolist():  # a line's characters: some at its first one's origin
+            if start + 1 < m and rng.random() < 0.3:
+                xs[start + 1] = xs[start]
+        dec_y, dec_x = (np.array([number(0.0, 800.0) for _ in range(lines)]) for _ in range(2))
+        line_box = np.array([[number(-1.0, 2.0), number(-3.0, 0.0), number(5.0, 12.0)] for _ in range(lines)])
+        seqs = np.array([rng.randint(0, 50) for _ in range(lines)], dtype=np.int64)
+        advances = [number(0.0, 2.5) for _ in range(m)]
+        codes = np.array([rng.choice([32, 65, 97, 0x2013]) for _ in range(m)], dtype=np.uint32)
+        place = (number(-10.0, 10.0), rng.choice([792.0, 841.89]), rng.choice([0.0, 12.5]),
+                 rng.choice([0.0, -0.0, 3.0, float("nan")]), rng.choice([0.0, 36.0, -20.0]), 2.5)
+        args = (line_starts, xs, dec_y, dec_x, line_box, seqs, advances, codes, new_line, place)
+        for got, want in zip(loops.char_boxes(*args), fast_reader._char_boxes(*args)):
+            assert same(got, want)
+
+
 def test_compiled_cell_texts_are_numpys(loops):
     """``bp_cell_texts`` gives each cell the text ``_cell_texts`` gives it,
     on random tables of crowded characters (ties in top and x0, spaces,
