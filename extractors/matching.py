@@ -288,7 +288,8 @@ class WindowedMatcher:
     """``Matcher`` over ``families`` ([(label, pattern)], each added as its own
     call to ``Matcher.add`` in order, as ``spaCy`` users usually build them),
     run only over the windows where matches can be; ``WindowedMatchers``
-    finds the windows."""
+    finds the windows. With ``flags``, the patterns' word constraints go to
+    spaCy as those lexeme flags (the caller sets them on every word first)."""
 
     def __init__(self, vocab, families, flags: _LexemeFlags | None = None):
         # Patterns are checked as Matcher(vocab) checks them, then given to

@@ -1527,10 +1527,11 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: _PageFonts, objects: _PageOb
         g_font = [kind.font for kind in g_kind]
         g_d = np.array([kind.lin[3] for kind in g_kind], dtype=np.float64)
         g_low, g_high = np.array([kind.extent for kind in g_kind], dtype=np.float64).reshape(-1, 2).T
-        # Per line: its run; where the file put its first character
-        # (PDFium's offsets from it are kept along the baseline); its top
-        # and bottom, from its baseline and its run's extent; its run key
-        # (upright, font, height), an index into keys.
+        # Per line: its run (for its content order) and its run's kind
+        # (for its extent across the line and its font); where the file put
+        # its first character (PDFium's offsets from it are kept along the
+        # baseline). _char_boxes boxes the characters from those; each line's
+        # run key (upright, font, height) is an index into keys.
         line_run = np.searchsorted(object_firsts, line_starts, side="right") - 1
         line_group = np.searchsorted(object_firsts[g_firsts], line_starts, side="right") - 1
         lines = len(line_starts)
