@@ -92,3 +92,21 @@ def test_registry_and_person_page(tmp_path):
         "SELECT o.name FROM appearances a JOIN officers o ON o.id = a.officer_id WHERE a.capacity = 'mentioned'").fetchall()
     assert ("Chris Thomas",) in mentioned
     assert conn.execute("SELECT count(*) FROM appearances WHERE officer_id IS NULL").fetchone()[0] == 0
+
+
+def test_presenters_are_found_however_the_phrase_is_cased(tmp_path):
+    """Each way a paper says who presents it, in any case; a line that is not
+    ASCII is searched as it is (the quick word test covers ASCII only)."""
+    from extractors.officers import presenters
+
+    lines = ["THIS REPORT WILL BE PRESENTED BY Gary Bee, Detective Inspector.",
+             "A Presentation Will Be Given By Sarah Jones, Head of Finance.",
+             "An verbal update will be provided by Tom Hall, Chief Executive.",
+             "Presented by Zoë Ångström, Director of Public Health.",
+             "Presented by Ravi Patel.",
+             "The update on the budget was noted."]
+    path = tmp_path / "paper.txt"
+    path.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    doc = read_document(path)
+    found = presenters(doc, [line for page in doc.pages for line in page.lines], "test")
+    assert [a.name_as_written for a in found] == ["Gary Bee", "Sarah Jones", "Tom Hall", "Zoë Ångström", "Ravi Patel"]
