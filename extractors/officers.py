@@ -334,8 +334,8 @@ def contact_tables(doc: ParsedDocument, lines: list[Line], version: str) -> list
     columns = None
     for cells, page, bbox in rows:
         names = [k for k, c in enumerate(cells) if _NAME_HEADER.match(c.strip())]
-        details = [k for k, c in enumerate(cells) if _DETAILS_HEADER.search(c) and k not in names]
-        if names and details:
+        details = [k for k, c in enumerate(cells) if k not in names and _DETAILS_HEADER.search(c)] if names else []
+        if details:  # a header row: a name column and contact columns
             columns = (names[0], details)
             continue
         if columns is None or len(cells) <= max(columns[0], *columns[1]):
