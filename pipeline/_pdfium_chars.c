@@ -12,7 +12,7 @@
  * results (tests/test_fast_reader.py compares the two).
  *
  * It also boxes a page's characters (bp_char_boxes: fast_reader's
- * _char_boxes), cuts the reader's pieces of text into words (bp_word_pieces:
+ * _char_boxes) and the spaces it puts back (bp_place_spaces), cuts the reader's pieces of text into words (bp_word_pieces:
  * fast_reader's _word_columns), groups words into lines (bp_group_lines:
  * pipeline/reader.py's _group_lines and _make_line) and reads the text of a
  * table's cells (bp_cell_texts: fast_reader's _cell_texts), on the arrays
@@ -565,6 +565,52 @@ void bp_char_boxes(int64_t m, int64_t lines, const int64_t *line_starts, const d
                 c = c || space[k - 1] || !(x0[k - 1] <= v && v <= x1[k - 1] + x_tolerance);
             cut[k] = c;
         }
+    }
+}
+
+
+/* The spaces put back for text objects PDFium left out (fast_reader's
+ * _dropped_spaces, as _Placer.place_arrays places them): for space i,
+ * matrix[6i .. 6i+6) (a, b, c, d, x, y as decimals), its font size (a
+ * decimal), its font's descent and space width (1/1000 em); place: the
+ * page's ctm (six numbers), height, MediaBox top and x0. The same
+ * arithmetic as the numpy, in the same order: extent y_low = descent *
+ * 0.001 * size up to y_low + size, advance = width * 0.001 * size, the
+ * linear part in device space, the box, swapped where reversed. skewed[i]
+ * for a space rotated or skewed (its box is left to Python). */
+void bp_place_spaces(int64_t n, const double *matrix, const double *size, const double *descent,
+                     const double *width, const double *place, double *x0, double *top, double *x1,
+                     double *bottom, uint8_t *upright, double *height, uint8_t *skewed)
+{
+    double ca = place[0], cb = place[1], cc = place[2], cd = place[3], ce = place[4], cf = place[5];
+    double page_height = place[6], mb_top = place[7], mb_x0 = place[8];
+    for (int64_t i = 0; i < n; i++) {
+        const double *m = matrix + 6 * i;
+        double a = m[0], b = m[1], c = m[2], d = m[3], x = m[4], y = m[5];
+        double y_low = descent[i] * 0.001 * size[i], advance = width[i] * 0.001 * size[i];
+        double y_high = y_low + size[i];
+        double la = a * ca + b * cc, lb = a * cb + b * cd, lc = c * ca + d * cc, ld = c * cb + d * cd;
+        double e = ca * x + cc * y + ce, f = cb * x + cd * y + cf;
+        double left = e, right = la * advance + e, y0 = ld * y_low + f, y1 = ld * y_high + f;
+        if (right < left) {
+            double t = left;
+            left = right, right = t;
+        }
+        if (y1 < y0) {
+            double t = y0;
+            y0 = y1, y1 = t;
+        }
+        if (mb_x0 != 0.0) {  /* as Python's truth: NaN is true */
+            left = left + mb_x0;
+            right = right + mb_x0;
+        }
+        x0[i] = left;
+        x1[i] = right;
+        top[i] = (page_height - y1) + mb_top;
+        bottom[i] = (page_height - y0) + mb_top;
+        upright[i] = la * ld > 0;
+        height[i] = y1 - y0;
+        skewed[i] = lb != 0.0 || lc != 0.0;
     }
 }
 

@@ -190,6 +190,7 @@ class _CharLoops:
             "bp_find_tables": (ctypes.c_int64, [ctypes.c_int64, _vp, _vp, ctypes.c_int64, _vp, _vp, _double,
                                                 ctypes.c_int64, _vp, _vp]),
             "bp_char_boxes": (None, [ctypes.c_int64, ctypes.c_int64] + [_vp] * 19),
+            "bp_place_spaces": (None, [ctypes.c_int64] + [_vp] * 12),
         }
         for name, (restype, argtypes) in signatures.items():
             function = getattr(lib, name)
@@ -353,6 +354,24 @@ class _CharLoops:
                          bottom.ctypes.data, height.ctypes.data, key_ids.ctypes.data, seqs.ctypes.data,
                          space.ctypes.data, cut.ctypes.data)
         return x0, top, x1, bottom, height, key_ids, seqs, space.view(bool), cut.view(bool)
+
+    def place_spaces(self, matrices: np.ndarray, sizes: np.ndarray, descents: np.ndarray, widths: np.ndarray,
+                     placer: _Placer) -> tuple:
+        """``bp_place_spaces``: for spaces drawn with ``matrices`` (rows of
+        a, b, c, d, x, y, as decimals) at ``sizes`` (decimals) in fonts with
+        ``descents`` and space ``widths``, what ``_Placer.place`` gives (x0,
+        top, x1, bottom, upright, height) where the matrix is neither
+        rotated nor skewed, and which are (theirs to place one at a time)."""
+        n = len(sizes)
+        matrices, sizes, descents, widths = (np.ascontiguousarray(a, dtype=np.float64)
+                                             for a in (matrices, sizes, descents, widths))
+        place = np.array([*placer.ctm, placer.height, placer.mb_top, placer.mb_x0], dtype=np.float64)
+        x0, top, x1, bottom, height = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+        upright, skewed = np.empty(n, dtype=np.uint8), np.empty(n, dtype=np.uint8)
+        self._place_spaces(n, matrices.ctypes.data, sizes.ctypes.data, descents.ctypes.data, widths.ctypes.data,
+                           place.ctypes.data, x0.ctypes.data, top.ctypes.data, x1.ctypes.data, bottom.ctypes.data,
+                           upright.ctypes.data, height.ctypes.data, skewed.ctypes.data)
+        return x0, top, x1, bottom, upright.view(bool), height, skewed.view(bool)
 
     def page_objects(self, page: int) -> tuple[np.ndarray, np.ndarray]:
         """The page's objects (none left out by PDFium) and their types."""
@@ -1003,22 +1022,6 @@ class _Placer:
         return (text, x0, (self.height - y1) + self.mb_top, x1, (self.height - y0) + self.mb_top,
                 upright, font, y1 - y0)
 
-    def place_arrays(self, x: np.ndarray, y: np.ndarray, a: np.ndarray, d: np.ndarray, advance: np.ndarray,
-                     y_low: np.ndarray, y_high: np.ndarray) -> tuple[np.ndarray, ...]:
-        """``place`` for arrays of characters whose linear parts (``linear``'s
-        result) have b == c == 0, with ``x`` and ``y`` already ``_decimal``:
-        arrays of x0, top, x1, bottom, upright and height, by the same
-        arithmetic in the same order."""
-        ca, cb, cc, cd, ce, cf = self.ctm
-        e, f = ca * x + cc * y + ce, cb * x + cd * y + cf
-        x0, x1 = e, a * advance + e
-        y0, y1 = d * y_low + f, d * y_high + f
-        x0, x1 = np.where(x1 < x0, x1, x0), np.where(x1 < x0, x0, x1)
-        y0, y1 = np.where(y1 < y0, y1, y0), np.where(y1 < y0, y0, y1)
-        if self.mb_x0:
-            x0, x1 = x0 + self.mb_x0, x1 + self.mb_x0
-        return x0, (self.height - y1) + self.mb_top, x1, (self.height - y0) + self.mb_top, a * d > 0, y1 - y0
-
 
 class _Text:
     """A page's characters as pdfplumber would list them,
@@ -1664,17 +1667,15 @@ def _dropped_spaces(handles: list[int], objects: _PageObjects, fonts: _PageFonts
     form_matrix = objects.form_matrix
     raw = [_multiply(matrices[k], form_matrix[handles[k]]) if handles[k] in form_matrix else matrices[k]
            for k in todo]
-    # _space_at on arrays: placer.linear, _extent and placer.place's arithmetic.
-    a, b, c, d, x, y = loops.decimals(np.array(raw, dtype=np.float64).ravel()).reshape(-1, 6).T
+    # _space_at's arithmetic (placer.linear, _extent, placer.place) on arrays.
+    matrices = loops.decimals(np.array(raw, dtype=np.float64).ravel())
     size = loops.decimals(sizes)[todo]
     used = [fonts[font_handles[k] or None] for k in todo]
-    y_low = np.array([font.descent for font in used]) * 0.001 * size
-    advance = np.array([font.width(" ") for font in used]) * 0.001 * size
-    ca, cb, cc, cd = placer.ctm[:4]
-    la, lb, lc, ld = a * ca + b * cc, a * cb + b * cd, c * ca + d * cc, c * cb + d * cd
-    x0, top, x1, bottom, upright, height = placer.place_arrays(x, y, la, ld, advance, y_low, y_low + size)
+    descents = np.array([font.descent for font in used], dtype=np.float64)
+    widths = np.array([font.width(" ") for font in used], dtype=np.float64)
+    x0, top, x1, bottom, upright, height, skewed = loops.place_spaces(matrices, size, descents, widths, placer)
     keys = list(zip(upright.tolist(), used, height.tolist()))
-    for j in np.flatnonzero((lb != 0) | (lc != 0)).tolist():  # rotated or skewed: one at a time
+    for j in np.flatnonzero(skewed).tolist():  # rotated or skewed: one at a time
         space = _space_at(raw[j], float(size[j]), used[j], placer)
         x0[j], top[j], x1[j], bottom[j] = space[1:5]
         keys[j] = space[5]

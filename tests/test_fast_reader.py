@@ -402,6 +402,61 @@ def test_compiled_character_boxes_are_numpys(loops):
             assert same(got, want)
 
 
+def test_compiled_space_placing_is_the_placers(loops):
+    """``bp_place_spaces`` boxes a put-back space as ``_Placer.place`` does
+    (through ``placer.linear`` and ``_extent``, as ``_space_at``), to the bit,
+    on random matrices, sizes and fonts, pages rotated or shifted, NaN,
+    infinities and -0.0 among the numbers; and says which are rotated or
+    skewed (``place``'s other branch, left to Python)."""
+    rng = random.Random(3)
+    odd = [0.0, -0.0, float("nan"), float("inf")]
+
+    def number(low, high):
+        return rng.choice(odd) if rng.random() < 0.05 else rng.choice([low, high, round(rng.uniform(low, high), 3)])
+
+    class Font:  # what _space_at reads of a font
+        def __init__(self, descent, space):
+            self.descent, self.space = descent, space
+
+        def width(self, char):
+            return self.space
+
+    def same(a, b):  # NaN to NaN, -0.0 to -0.0 only
+        return a == b and math.copysign(1, a) == math.copysign(1, b) if a == a else b != b
+
+    skewed_seen = 0
+    for _ in range(300):
+        box = ([number(-20.0, 20.0), number(-20.0, 20.0), rng.choice([595.3, 612.0]), rng.choice([841.89, 792.0])],
+               rng.choice([0, 0, 90, 180, 270]))
+        placer = fast_reader._Placer(None, box)
+        n = rng.randint(1, 20)
+        matrices = [[rng.choice([1.0, number(0.5, 2.0)]), rng.choice([0.0, 0.0, 0.0, number(-1.0, 1.0)]),
+                     rng.choice([0.0, 0.0, 0.0, number(-1.0, 1.0)]), rng.choice([1.0, number(-2.0, 2.0)]),
+                     number(0.0, 600.0), number(0.0, 800.0)] for _ in range(n)]
+        if rng.random() < 0.2:  # at the page's origin, with no width: boxes of zeros and their signs
+            matrices[0][4:] = rng.choice([0.0, -0.0]), rng.choice([0.0, -0.0])
+        sizes = [number(4.0, 24.0) for _ in range(n)]
+        # as _dropped_spaces passes them: PDFium's numbers as decimals
+        matrices = [[fast_reader._decimal(v) for v in row] for row in matrices]
+        sizes = [fast_reader._decimal(v) for v in sizes]
+        fonts = [Font(number(-300.0, 0.0), rng.choice([0.0, number(0.0, 600.0)])) for _ in range(n)]
+        got = loops.place_spaces(np.array(matrices).ravel(), np.array(sizes), np.array([f.descent for f in fonts]),
+                                 np.array([f.space for f in fonts]), placer)
+        for j in range(n):
+            a, b, c, d, x, y = matrices[j]
+            lin = placer.linear(a, b, c, d)
+            y_low, y_high = fast_reader._extent(fonts[j], sizes[j])
+            want = placer.place(" ", x, y, lin, fonts[j].width(" ") * 0.001 * sizes[j], y_low, y_high, fonts[j])
+            assert bool(got[6][j]) == (lin[1] != 0 or lin[2] != 0)
+            if got[6][j]:
+                skewed_seen += 1
+                continue
+            x0, top, x1, bottom, upright, height = (float(column[j]) for column in got[:6])
+            assert all(same(g, w) for g, w in zip((x0, top, x1, bottom, height), (*want[1:5], want[7])))
+            assert upright == want[5]
+    assert skewed_seen > 100
+
+
 def test_compiled_cell_texts_are_numpys(loops):
     """``bp_cell_texts`` gives each cell the text ``_cell_texts`` gives it,
     on random tables of crowded characters (ties in top and x0, spaces,
