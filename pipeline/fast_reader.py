@@ -1038,8 +1038,8 @@ class _Text:
     into a list of run keys) and ``extra`` (characters after those) only
     when asked for."""
 
-    __slots__ = ("_chars", "_pieces", "piece_arrays", "keys", "in_order", "text", "columns", "seqs", "extra",
-                 "extra_seqs")
+    __slots__ = ("_chars", "_pieces", "piece_arrays", "keys", "in_order", "text", "columns", "seqs",
+                 "extra_columns", "extra_seqs")
 
     def __init__(self):
         self._chars: list[tuple] | None = None
@@ -1053,8 +1053,18 @@ class _Text:
         self.text = ""
         self.columns: tuple | None = None
         self.seqs: np.ndarray | None = None  # with columns: each character's content order
-        self.extra: list[tuple] = []
+        # characters after those of columns (spaces put back): x0, top, x1
+        # and bottom arrays and a list of run keys
+        self.extra_columns: tuple | None = None
         self.extra_seqs: list[int] = []
+
+    @property
+    def extra(self) -> list[tuple]:
+        """The characters after those of ``columns``, as ``chars`` lists them."""
+        if self.extra_columns is None:
+            return []
+        x0, top, x1, bottom, keys = self.extra_columns
+        return list(zip(repeat(" "), x0.tolist(), top.tolist(), x1.tolist(), bottom.tolist(), keys))
 
     @property
     def chars(self) -> list[tuple]:
@@ -1106,11 +1116,11 @@ class _Text:
         upright = np.array([key[0] for key in keys], dtype=bool)[key_ids]
         seqs = self.seqs
         text = self.text
-        extra = self.extra
-        if extra:
-            x0, top, x1, bottom = (np.concatenate([column, np.array([ch[at] for ch in extra], dtype=np.float64)])
-                                   for at, column in ((1, x0), (2, top), (3, x1), (4, bottom)))
-            upright = np.concatenate([upright, np.array([ch[5][0] for ch in extra], dtype=bool)])
+        if self.extra_columns is not None:
+            *extra, extra_keys = self.extra_columns
+            x0, top, x1, bottom = (np.concatenate([column, np.asarray(more, dtype=np.float64)])
+                                   for column, more in zip((x0, top, x1, bottom), extra))
+            upright = np.concatenate([upright, np.array([key[0] for key in extra_keys], dtype=bool)])
             seqs = np.concatenate([seqs, np.array(self.extra_seqs, dtype=seqs.dtype)])
         if not self.in_order:  # pieces in content order: by their seq, then where they start
             order = np.argsort(seqs, kind="stable")
@@ -1575,8 +1585,7 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: _PageFonts, objects: _PageOb
                                                                                      origins)
     if found:
         count = len(found)
-        out.extra = list(zip(repeat(" ", count), space_x0.tolist(), space_top.tolist(),
-                             space_x1.tolist(), space_bottom.tolist(), space_keys))
+        out.extra_columns = (space_x0, space_top, space_x1, space_bottom, space_keys)
         out.extra_seqs = [order[unseen[k]] for k in found]
         out.in_order = False
         out.text += " " * count
