@@ -359,9 +359,10 @@ class _CharLoops:
                      placer: _Placer) -> tuple:
         """``bp_place_spaces``: for spaces drawn with ``matrices`` (rows of
         a, b, c, d, x, y, as decimals) at ``sizes`` (decimals) in fonts with
-        ``descents`` and space ``widths``, what ``_Placer.place`` gives (x0,
-        top, x1, bottom, upright, height) where the matrix is neither
-        rotated nor skewed, and which are (theirs to place one at a time)."""
+        ``descents`` and space ``widths``: what ``_Placer.place`` gives (x0,
+        top, x1, bottom, upright, height) for each whose matrix is neither
+        rotated nor skewed, and which are (the caller places those one at a
+        time)."""
         n = len(sizes)
         matrices, sizes, descents, widths = (np.ascontiguousarray(a, dtype=np.float64)
                                              for a in (matrices, sizes, descents, widths))
@@ -1676,7 +1677,7 @@ def _dropped_spaces(handles: list[int], objects: _PageObjects, fonts: _PageFonts
     form_matrix = objects.form_matrix
     raw = [_multiply(matrices[k], form_matrix[handles[k]]) if handles[k] in form_matrix else matrices[k]
            for k in todo]
-    # _space_at's arithmetic (placer.linear, _extent, placer.place) on arrays.
+    # _space_at's arithmetic (placer.linear, _extent, placer.place), in C.
     matrices = loops.decimals(np.array(raw, dtype=np.float64).ravel())
     size = loops.decimals(sizes)[todo]
     used = [fonts[font_handles[k] or None] for k in todo]
