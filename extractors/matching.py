@@ -177,6 +177,35 @@ def pattern_anchor(pattern: list[dict]) -> _Anchor | None:
     return best[1] if best else None
 
 
+class _WordTests:
+    """Tests of a word against literal texts, lower-cased texts and regexes
+    (on its text or its lower case), each with a payload: ``hits`` gives the
+    payloads of the tests a word passes. The regexes are tried one by one
+    only where one search for any of them succeeds (most words fail it)."""
+
+    def __init__(self, texts: dict[str, object], lowers: dict[str, object], regexes: list[tuple[str, bool, object]]):
+        self._texts, self._lowers = texts, lowers
+        self._regexes = [(re.compile(pattern), on_lower, payload) for pattern, on_lower, payload in regexes]
+        # None: no regex tests that form of the word
+        self._any_text, self._any_lower = (_prefilter([pattern for pattern, lower, _ in regexes if lower == on_lower])
+                                           for on_lower in (False, True))
+
+    def hits(self, text: str) -> list:
+        lower = text.lower()
+        hits = []
+        found = self._texts.get(text)
+        if found is not None:
+            hits.append(found)
+        found = self._lowers.get(lower)
+        if found is not None:
+            hits.append(found)
+        if (self._any_text is not None and self._any_text.search(text) is not None) or \
+                (self._any_lower is not None and self._any_lower.search(lower) is not None):
+            hits += [payload for regex, on_lower, payload in self._regexes
+                     if regex.search(lower if on_lower else text) is not None]
+        return hits
+
+
 # Lexeme flag bits in use, per vocabulary: {id(vocab): (vocab, {constraint: bit})}
 # (the vocabulary kept, so that its id is not another's).
 _FLAG_BITS: dict[int, tuple[object, dict[tuple, int]]] = {}
@@ -219,19 +248,18 @@ class _LexemeFlags:
                     if bit is not None:
                         self.bits[constraint] = bit
                         self.mask |= 1 << bit
-        # Words in a set, by text and by lower case: the bits they set.
-        self._by_text: dict[str, int] = {}
-        self._by_lower: dict[str, int] = {}
-        self._regexes: list[tuple[re.Pattern, bool, int]] = []
+        # Words in a set, by text and by lower case, and regexes: the bits they set.
+        by_text: dict[str, int] = {}
+        by_lower: dict[str, int] = {}
+        regexes: list[tuple[str, bool, int]] = []
         for (attr, op, value), bit in self.bits.items():
             if op == "REGEX":
-                self._regexes.append((re.compile(value), attr == "LOWER", bit))
+                regexes.append((value, attr == "LOWER", 1 << bit))
                 continue
-            table = self._by_lower if attr == "LOWER" else self._by_text
+            table = by_lower if attr == "LOWER" else by_text
             for word in value:
                 table[word] = table.get(word, 0) | (1 << bit)
-        self._any_text, self._any_lower = (_prefilter([regex.pattern for regex, lower, _ in self._regexes
-                                                       if lower == on_lower]) for on_lower in (False, True))
+        self._tests = _WordTests(by_text, by_lower, regexes)
 
     @staticmethod
     def _constraints(token: dict) -> dict:
@@ -269,13 +297,9 @@ class _LexemeFlags:
 
     def word_flags(self, text: str) -> int:
         """The bits of the flagged constraints ``text`` satisfies."""
-        lower = text.lower()
-        bits = self._by_text.get(text, 0) | self._by_lower.get(lower, 0)
-        if (self._any_text is not None and self._any_text.search(text) is not None) or \
-                (self._any_lower is not None and self._any_lower.search(lower) is not None):
-            for regex, on_lower, bit in self._regexes:
-                if regex.search(lower if on_lower else text) is not None:
-                    bits |= 1 << bit
+        bits = 0
+        for hit in self._tests.hits(text):
+            bits |= hit
         return bits
 
     def set_flags(self, orth: int) -> None:
@@ -288,23 +312,20 @@ class WindowedMatcher:
     """``Matcher`` over ``families`` ([(label, pattern)], each added as its own
     call to ``Matcher.add`` in order, as ``spaCy`` users usually build them),
     run only over the windows where matches can be; ``WindowedMatchers``
-    finds the windows. With ``flags``, the patterns' word constraints go to
-    spaCy as those lexeme flags (the caller sets them on every word first)."""
+    finds the windows. The patterns' word constraints go to spaCy as the
+    lexeme ``flags`` (the caller sets them on every word first)."""
 
-    def __init__(self, vocab, families, flags: _LexemeFlags | None = None):
+    def __init__(self, vocab, families, flags: _LexemeFlags):
         # Patterns are checked as Matcher(vocab) checks them, then given to
         # spaCy with their word constraints as lexeme flags (not checked:
         # spaCy's schema does not know flags by number).
-        self.matcher = Matcher(vocab, validate=flags is None)
+        self.matcher = Matcher(vocab, validate=False)
         anchors = []
         for label, pattern in families:
-            if flags is not None:
-                errors = validate_token_pattern(pattern)
-                if errors:
-                    raise MatchPatternError(label, {0: errors})
-                self.matcher.add(label, [flags.rewrite(pattern)])
-            else:
-                self.matcher.add(label, [pattern])
+            errors = validate_token_pattern(pattern)
+            if errors:
+                raise MatchPatternError(label, {0: errors})
+            self.matcher.add(label, [flags.rewrite(pattern)])
             anchors.append(pattern_anchor(pattern))
         self.whole = any(a is None for a in anchors)
         self.anchors = [] if self.whole else anchors
@@ -421,31 +442,17 @@ class WindowedMatchers:
                     widen(lowers, text, slot, anchor)
                 if anchor.regex is not None:
                     widen(regexes, (anchor.regex.pattern, anchor.regex_attr == "LOWER"), slot, anchor)
-        self._orths = {text: tuple(reaches.items()) for text, reaches in orths.items()}
-        self._lowers = {text: tuple(reaches.items()) for text, reaches in lowers.items()}
-        self._regexes = [(re.compile(pattern), on_lower, tuple(reaches.items()))
-                         for (pattern, on_lower), reaches in regexes.items()]
-        # A search of the text and one of its lower case that fail wherever
-        # every anchor regex fails, to skip testing them one by one on most
-        # words (None: no regex tests that form of the word).
-        self._any_text, self._any_lower = (_prefilter([pattern for pattern, lower in regexes if lower == on_lower])
-                                           for on_lower in (False, True))
+        self._anchor_tests = _WordTests({text: tuple(reaches.items()) for text, reaches in orths.items()},
+                                        {text: tuple(reaches.items()) for text, reaches in lowers.items()},
+                                        [(pattern, on_lower, tuple(reaches.items()))
+                                         for (pattern, on_lower), reaches in regexes.items()])
 
     def _reaches(self, orth: int) -> tuple | None:
         """((slot, (before, after)), …) for the matchers with an anchor the
         token string ``orth`` satisfies, by slot, or None if there are none."""
-        text = self.vocab.strings[orth]
-        lower = text.lower()
-        by_text, by_lower = self._orths.get(text), self._lowers.get(lower)
-        any_text, any_lower = self._any_text, self._any_lower
-        by_regex = (any_text is not None and any_text.search(text) is not None) or \
-            (any_lower is not None and any_lower.search(lower) is not None)
-        if by_text is None and by_lower is None and not by_regex:
+        hits = self._anchor_tests.hits(self.vocab.strings[orth])
+        if not hits:
             return None  # most words
-        hits = [reaches for reaches in (by_text, by_lower) if reaches is not None]
-        if by_regex:
-            hits += [reaches for regex, on_lower, reaches in self._regexes
-                     if regex.search(lower if on_lower else text) is not None]
         merged: dict[int, tuple[int, int]] = {}
         for reaches in hits:
             for slot, (before, after) in reaches:
