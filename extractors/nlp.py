@@ -11,6 +11,7 @@ from spacy.attrs import IS_PUNCT, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.pipeline import Sentencizer
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from extractors import patterns
@@ -48,6 +49,7 @@ def make_decision_kinds(nlp: Language, name: str):
 
 
 _PUNCT_CHARS = frozenset(Sentencizer.default_punct_chars)
+_PUNCT_IDS = frozenset(get_string_id(char) for char in _PUNCT_CHARS)  # as a token's ORTH holds them
 
 
 def split_sentences(doc: Doc) -> Doc:
@@ -58,13 +60,12 @@ def split_sentences(doc: Doc) -> Doc:
     count = len(doc)
     if not count:
         return doc
-    strings = doc.vocab.strings
     orth, is_punct = doc.to_array([ORTH, IS_PUNCT]).T.tolist()
     starts = [-1] * count
     starts[0] = 1
     start, seen_period = 0, False
     for i in range(count):
-        ends_sentence = strings[orth[i]] in _PUNCT_CHARS
+        ends_sentence = orth[i] in _PUNCT_IDS
         if seen_period and not is_punct[i] and not ends_sentence:
             starts[start] = 1
             start, seen_period = i, False
