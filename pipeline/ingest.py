@@ -405,10 +405,17 @@ def parse_file(job: _Job, *, max_pages: int | None = None, max_bytes: int | None
 
 
 def _parse(job: _Job, *, max_pages: int | None, max_bytes: int | None, reader: str) -> Extraction:
+    return extract(read_job(job, max_pages=max_pages, max_bytes=max_bytes, reader=reader), stat=job.stat)
+
+
+def read_job(job: _Job, *, max_pages: int | None = None, max_bytes: int | None = None,
+             reader: str = "fast") -> ParsedDocument:
+    """The checked file read, named as it will be stored (the first half of
+    ``parse_file``, without its error handling)."""
     doc = read_document(job.path, max_pages=max_pages, max_bytes=max_bytes, doc_id=job.doc_id, reader=reader)
     doc.path = job.resolved
     doc.filename = storable(doc.filename)
-    return extract(doc, stat=job.stat)
+    return doc
 
 
 @contextlib.contextmanager
