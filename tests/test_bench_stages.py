@@ -3,24 +3,15 @@ worker's time by stage) must do the work ``ingest`` does, or its stage
 figures describe something else."""
 from __future__ import annotations
 
-import importlib.util
-
-from conftest import REPO
+from conftest import REPO, load_benchmark
 from pipeline.ingest import find_input_files, ingest
 from test_workers import contents
 
 PAPERS = [REPO / "corpus" / "pdf"]
 
 
-def load_benchmark():
-    spec = importlib.util.spec_from_file_location("bench_ingest", REPO / "benchmarks" / "bench_ingest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_staged_ingest_stores_what_ingest_stores(tmp_path):
-    bench = load_benchmark()
+    bench = load_benchmark("bench_ingest")
     files = find_input_files(PAPERS)
     totals, per_file = bench.stage_seconds(files, tmp_path, "staged")
     report = ingest(PAPERS, tmp_path / "ingested.db", workers=1)

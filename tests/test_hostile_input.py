@@ -9,7 +9,6 @@ every run) and keep no example database, so they are deterministic.
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import random
@@ -21,7 +20,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES, REPO, load_benchmark
 from db import store
 from extractors import patterns
 from pdf_factory import active_content, form_fields, minutes_across_pages
@@ -374,13 +373,6 @@ def test_failure_for_a_file_name_with_a_newline_is_one_line(tmp_path):
 
 # --- the PDF fuzzer, short and seeded --------------------------------------------
 
-def load_fuzzer():
-    spec = importlib.util.spec_from_file_location("fuzz_pdfs", REPO / "benchmarks" / "fuzz_pdfs.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 # pipeline/reader.py closes pdfplumber's PDF in a ``finally``; its close()
 # walks the page tree again and raises on the damaged file, replacing the
 # CorruptFileError with a pdfplumber exception that escapes ingest_file.
@@ -389,7 +381,7 @@ KNOWN_CLOSE_BUG = "pdfplumber/pdf.py\", line"
 
 def test_fuzzer_short_run_finds_nothing(tmp_path):
     """30 seeded mutants of small PDFs, each ingested with every PDF reader."""
-    fuzzer = load_fuzzer()
+    fuzzer = load_benchmark("fuzz_pdfs")
     sources = sorted((REPO / "corpus" / "pdf").glob("*.pdf"), key=lambda p: p.stat().st_size)[:2]
     sources += [active_content(tmp_path / "active.pdf"), form_fields(tmp_path / "form.pdf"),
                 minutes_across_pages(tmp_path / "minutes.pdf")]
@@ -407,7 +399,7 @@ def test_fuzzer_short_run_finds_nothing(tmp_path):
 
 
 def test_fuzz_mutations_are_deterministic():
-    fuzzer = load_fuzzer()
+    fuzzer = load_benchmark("fuzz_pdfs")
     data = (REPO / "corpus" / "pdf" / "000_e42d4005f73c3d0d.pdf").read_bytes()
     sources = [("a.pdf", data), ("b.pdf", data[::-1])]
     rng, again = random.Random(3), random.Random(3)

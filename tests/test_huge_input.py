@@ -3,25 +3,17 @@ ingests in a child process with bounded memory and progress on every page,
 and the size limits refuse big files at once with a clear error."""
 from __future__ import annotations
 
-import importlib.util
 import time
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import REPO
+from conftest import load_benchmark
 from pdf_factory import long_minutes
 from pipeline.cli import main
 
 PAGES = 300
 MAX_RSS_MB = 400
-
-
-def load_benchmark():
-    spec = importlib.util.spec_from_file_location("huge_input", REPO / "benchmarks" / "huge_input.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +22,7 @@ def long_pdf(tmp_path_factory):
 
 
 def test_300_pages_ingest_with_bounded_memory_and_moving_progress(tmp_path, long_pdf):
-    result = load_benchmark().measure(long_pdf, tmp_path / "bp.db", timeout=300)
+    result = load_benchmark("huge_input").measure(long_pdf, tmp_path / "bp.db", timeout=300)
     print(f"\n{PAGES} pages in {result['seconds']:.1f} s ({PAGES / result['seconds']:.0f} pages/s), "
           f"peak RSS {result['peak_mb']:.0f} MB, longest gap between pages {result['longest_stall']:.2f} s")
     assert result["status"] == "new", result["error"]

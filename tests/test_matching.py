@@ -3,25 +3,19 @@ gives: the CI variant of benchmarks/check_matchers.py, on fewer random texts,
 plus the contract of families run unordered."""
 from __future__ import annotations
 
-import importlib.util
 import random
-from pathlib import Path
 
 import pytest
 
+from conftest import load_benchmark
 from extractors import indicator_patterns as P
 from extractors.matching import WindowedMatchers, _start_end_key
 from extractors.nlp import _matcher, blank_nlp
 
-REPO = Path(__file__).resolve().parent.parent
-
 
 @pytest.fixture(scope="module")
 def check():
-    spec = importlib.util.spec_from_file_location("check_matchers", REPO / "benchmarks" / "check_matchers.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("check_matchers")
 
 
 def test_windowed_statistics_matchers_find_what_spacy_finds(check):
