@@ -3,7 +3,6 @@ answering while an ingest commits and only ever see whole documents; two
 ingests into one database take turns instead of failing."""
 from __future__ import annotations
 
-import inspect
 import json
 import signal
 import sqlite3
@@ -20,14 +19,11 @@ import pytest
 from conftest import REPO
 from db import store
 from pdf_factory import minutes_text
-from pipeline import ingest as ingest_module
 from pipeline.cli import main
 from pipeline.ingest import ingest
 from pipeline.locking import ingest_lock, lock_path
 from publication_support import start_serve, stop_serve
 from test_crash_safety import ingest_command, per_document_counts, snapshot
-
-LOCK_WIRED = "ingest_lock" in inspect.getsource(ingest_module)
 
 
 @pytest.fixture(scope="module")
@@ -223,9 +219,6 @@ def test_two_library_ingests_at_once_take_turns(tmp_path, papers, reference):
     assert snapshot(db) == reference["snapshot"]
 
 
-@pytest.mark.xfail(not LOCK_WIRED, strict=False,
-                   reason="pipeline.ingest does not take pipeline.locking.ingest_lock yet: the second ingest "
-                          "fails with 'sqlite3.OperationalError: database is locked' and a traceback")
 def test_two_cli_ingests_at_once_both_finish_one_waits(tmp_path, papers, reference):
     db = tmp_path / "bp.db"
     processes = [subprocess.Popen(ingest_command(papers, db), cwd=REPO, stdout=subprocess.PIPE,

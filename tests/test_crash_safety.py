@@ -322,7 +322,4 @@ def test_fts_index_survives_a_kill_during_schema_creation(tmp_path, left):
     except sqlite3.DatabaseError:
         sound = False
     conn.close()
-    if left and (found["noted"] or not sound):
-        pytest.xfail("bug: db/store.py ensure_schema repairs the FTS triggers only when none is left; with "
-                     "some left, replaced rows stay in the index; call enable_fts(..., replace=True) always")
     assert found == {"welcomed": 3, "noted": 0} and sound

@@ -15,7 +15,6 @@ import random
 import sqlite3
 import string
 
-import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -350,9 +349,6 @@ def test_file_name_that_is_not_utf8_ingests(tmp_path):
     shutil.copy(FIXTURES / "lettered_clauses_after_resolved.txt", raw)
     db = tmp_path / "bp.db"
     result = CliRunner().invoke(main, ["ingest", str(tmp_path), "--db", str(db)])
-    if result.exit_code and "surrogates not allowed" in result.output + repr(result.exception):
-        pytest.xfail("bug: a file name that is not UTF-8 fails with 'UnicodeEncodeError: surrogates not "
-                     "allowed' when its path is stored; see the proposed fix in pipeline/ingest.py ingest_file")
     assert result.exit_code == 0, result.output
     conn = sqlite3.connect(db)
     (filename,) = conn.execute("SELECT filename FROM documents").fetchone()
@@ -365,19 +361,11 @@ def test_failure_for_a_file_name_with_a_newline_is_one_line(tmp_path):
     bad.write_bytes(b"")
     result = CliRunner().invoke(main, ["ingest", str(bad), "--db", str(tmp_path / "bp.db")])
     assert result.exit_code == 1 and "Traceback" not in result.output
-    if "\n  resolutions: 999 new" in result.output:
-        pytest.xfail("a newline in a file name splits its error over two lines and can forge a summary line; "
-                     "see the proposed fix (escape control characters in shown names)")
-    assert "resolutions: 999 new" in result.output
+    # the name shown escaped: its newline cannot start a line that reads as a summary
+    assert "\n  resolutions: 999 new" not in result.output and "resolutions: 999 new" in result.output
 
 
 # --- the PDF fuzzer, short and seeded --------------------------------------------
-
-# pipeline/reader.py closes pdfplumber's PDF in a ``finally``; its close()
-# walks the page tree again and raises on the damaged file, replacing the
-# CorruptFileError with a pdfplumber exception that escapes ingest_file.
-KNOWN_CLOSE_BUG = "pdfplumber/pdf.py\", line"
-
 
 def test_fuzzer_short_run_finds_nothing(tmp_path):
     """30 seeded mutants of small PDFs, each ingested with every PDF reader."""
@@ -392,9 +380,6 @@ def test_fuzzer_short_run_finds_nothing(tmp_path):
     print("\n" + "\n".join(printed))
     assert result["tried"] == 30
     findings = result["findings"]
-    if findings and all(KNOWN_CLOSE_BUG in problem and "in close" in problem for _, problem in findings):
-        pytest.xfail(f"{len(findings)} finding(s), all the known bug: pdfplumber's close() raising in "
-                     "pipeline/reader.py _read_pdf's finally (see the proposed fix)")
     assert findings == []
 
 
