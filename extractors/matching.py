@@ -124,29 +124,45 @@ _COMMON_WORD = 0.05
 _REGEX = 0.08  # the anchor regexes used here match numbers, years, dates (common in paragraphs with figures)
 
 
+def _word_constraints(token: dict) -> list[tuple[object, str, str, object]]:
+    """A pattern token's constraints on its word's text or lower case, as
+    (key in the token, "ORTH" or "LOWER", op, argument): op "EQUALS" (the
+    argument a string), "IN" or "NOT_IN" (a frozenset of strings), "REGEX"
+    (a string). Other constraints, and malformed ones, are left out."""
+    out = []
+    for key, value in token.items():
+        attr = key.upper() if isinstance(key, str) else None
+        attr = "ORTH" if attr == "TEXT" else attr
+        if attr not in ("ORTH", "LOWER"):
+            continue
+        if isinstance(value, str):
+            out.append((key, attr, "EQUALS", value))
+            continue
+        if not isinstance(value, dict) or len(value) != 1:
+            continue
+        (op, arg), = value.items()
+        op = op.upper() if isinstance(op, str) else op
+        if op in ("IN", "NOT_IN") and isinstance(arg, (list, tuple, set, frozenset)) \
+                and all(isinstance(v, str) for v in arg):
+            out.append((key, attr, op, frozenset(arg)))
+        elif op == "REGEX" and isinstance(arg, str):
+            out.append((key, attr, op, arg))
+    return out
+
+
 def _constraints(token: dict) -> list[tuple[float, _Anchor]]:
     """Anchor tests from one pattern token's own constraints, each a superset
     of the tokens it accepts, with the estimated share of tokens that pass."""
     out = []
-    for key, value in token.items():
-        if not isinstance(key, str):
-            continue
-        attr = key.upper()
-        if attr == "TEXT":
-            attr = "ORTH"
-        if attr not in ("ORTH", "LOWER"):
-            continue
+    for _, attr, op, arg in _word_constraints(token):
         field = "orths" if attr == "ORTH" else "lowers"
-        if isinstance(value, str):
-            value = {"IN": [value]}
-        if isinstance(value, dict) and len(value) == 1:
-            (op, arg), = value.items()
-            op = op.upper()
-            if op == "IN" and arg and all(isinstance(v, str) for v in arg):
-                share = sum(_COMMON_WORD if v.lower() in _COMMON else _RARE_WORD for v in set(arg))
-                out.append((share, _Anchor(**{field: frozenset(arg)})))
-            elif op == "REGEX" and isinstance(arg, str):
-                out.append((_REGEX, _Anchor(regex=re.compile(arg), regex_attr=attr)))
+        if op == "EQUALS":
+            op, arg = "IN", frozenset([arg])
+        if op == "IN" and arg:
+            share = sum(_COMMON_WORD if v.lower() in _COMMON else _RARE_WORD for v in arg)
+            out.append((share, _Anchor(**{field: arg})))
+        elif op == "REGEX":
+            out.append((_REGEX, _Anchor(regex=re.compile(arg), regex_attr=attr)))
     return out
 
 
@@ -263,21 +279,11 @@ class _LexemeFlags:
 
     @staticmethod
     def _constraints(token: dict) -> dict:
-        """{key in the token: (attr, op, value)} for its flaggable constraints."""
-        out = {}
-        for key, value in token.items():
-            attr = key.upper() if isinstance(key, str) else None
-            attr = "ORTH" if attr == "TEXT" else attr
-            if attr not in ("ORTH", "LOWER") or not isinstance(value, dict) or len(value) != 1:
-                continue
-            (op, arg), = value.items()
-            op = op.upper() if isinstance(op, str) else op
-            if op in ("IN", "NOT_IN") and isinstance(arg, (list, tuple, set, frozenset)) \
-                    and all(isinstance(v, str) for v in arg):
-                out[key] = (attr, "IN", frozenset(arg))  # NOT_IN: the same bit, wanted clear
-            elif op == "REGEX" and isinstance(arg, str):
-                out[key] = (attr, "REGEX", arg)
-        return out
+        """{key in the token: (attr, op, value)} for its flaggable constraints
+        (a plain string is left to spaCy, which compares it in C)."""
+        # NOT_IN: the same bit as IN, wanted clear
+        return {key: (attr, "IN" if op == "NOT_IN" else op, arg)
+                for key, attr, op, arg in _word_constraints(token) if op != "EQUALS"}
 
     def rewrite(self, pattern: list[dict]) -> list[dict]:
         """``pattern`` with each flagged constraint replaced by its flag."""

@@ -361,16 +361,14 @@ _PRESENTED = re.compile(r"\b(?:this report will be presented by|(?:a|the) presen
                         r"an? (?:verbal )?update will be (?:given|provided) by|presented by)\s+(?P<who>.+?)\.?$", re.I)
 
 
-# Every match of _PRESENTED holds "presen" or "update": a line of ASCII
-# without them cannot match (in ASCII, case is all re.I folds), and most
-# lines have neither.
-
-
 def presenters(doc: ParsedDocument, lines: list[Line], version: str) -> list[Appearance]:
     out = []
     for k, line in enumerate(lines):
         text = line.text.strip()
         if text.isascii():
+            # Every match of _PRESENTED holds "presen" or "update": a line of
+            # ASCII without them cannot match (in ASCII, case is all re.I
+            # folds), and most lines have neither.
             low = text.lower()
             if "presen" not in low and "update" not in low:
                 continue

@@ -12,7 +12,8 @@
  * results (tests/test_fast_reader.py compares the two).
  *
  * It also boxes a page's characters (bp_char_boxes: fast_reader's
- * _char_boxes) and the spaces it puts back (bp_place_spaces), cuts the reader's pieces of text into words (bp_word_pieces:
+ * _char_boxes) and the spaces it puts back (bp_place_spaces: _Placer.place),
+ * cuts the reader's pieces of text into words (bp_word_pieces:
  * fast_reader's _word_columns), groups words into lines (bp_group_lines:
  * pipeline/reader.py's _group_lines and _make_line) and reads the text of a
  * table's cells (bp_cell_texts: fast_reader's _cell_texts), on the arrays
@@ -512,11 +513,11 @@ int64_t bp_group_lines(int64_t n, const double *top, const double *bottom, const
     return lines;
 }
 
-/* --- characters' boxes: pipeline/fast_reader.py's _read_text, on arrays -- */
+/* --- characters' boxes: pipeline/fast_reader.py's _char_boxes ----------- */
 
 /* The boxes of m characters in lines (line l: characters line_starts[l] to
  * the next line's start, or m; line_starts[0] is 0), pdfminer's arithmetic
- * as _read_text does it with numpy, in the same order:
+ * as _char_boxes does it with numpy, in the same order:
  *   each line's baseline f = dec_y + ctm5, y0 = d * low + f and
  *   y1 = d * high + f (line_box: d, low, high), top = (height - y1) + mb_top,
  *   bottom = (height - y0) + mb_top, height[l] = y1 - y0;
@@ -570,11 +571,11 @@ void bp_char_boxes(int64_t m, int64_t lines, const int64_t *line_starts, const d
 
 
 /* The spaces put back for text objects PDFium left out (fast_reader's
- * _dropped_spaces, as _Placer.place_arrays places them): for space i,
+ * _dropped_spaces), placed as _Placer.place places them: for space i,
  * matrix[6i .. 6i+6) (a, b, c, d, x, y as decimals), its font size (a
  * decimal), its font's descent and space width (1/1000 em); place: the
  * page's ctm (six numbers), height, MediaBox top and x0. The same
- * arithmetic as the numpy, in the same order: extent y_low = descent *
+ * arithmetic as _space_at's, in the same order: extent y_low = descent *
  * 0.001 * size up to y_low + size, advance = width * 0.001 * size, the
  * linear part in device space, the box, swapped where reversed. skewed[i]
  * for a space rotated or skewed (its box is left to Python). */

@@ -309,7 +309,7 @@ class _CharLoops:
             return got, out
 
         got, out = self._with_room("cells", attempt)
-        joined = out[:got].tobytes().decode("utf-32-le", "surrogatepass")
+        joined = _from_code_points(out[:got])
         return state.tolist(), [joined[b:e] for b, e in zip(begin.tolist(), end.tolist())]
 
     def run_info(self, tp: int, indexes: np.ndarray, objects: np.ndarray) -> tuple[list, np.ndarray, list]:
@@ -1024,6 +1024,16 @@ class _Placer:
                 upright, font, y1 - y0)
 
 
+def _code_points(text: str) -> np.ndarray:
+    """``text``'s code points as an array (a lone surrogate kept as it is)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _from_code_points(codes: np.ndarray) -> str:
+    """The text of an array of code points (``_code_points`` back)."""
+    return np.ascontiguousarray(codes, dtype=np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+
+
 class _Text:
     """A page's characters as pdfplumber would list them,
     ``(text, x0, top, x1, bottom, (upright, font, size))`` with any whitespace
@@ -1105,18 +1115,19 @@ class _Text:
         chars = self.chars
         return [chars[k] for piece in self.pieces for k in range(piece[1], piece[2])]
 
-    def columns_in_order(self) -> tuple[str, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """The characters' texts, and their x0, top, x1, bottom and
-        upright arrays, in content order."""
+    def columns_in_order(self) -> tuple[str, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The characters' texts, their code points, and their x0, top, x1,
+        bottom and upright arrays, in content order."""
         if self.columns is None:
             chars = self.chars_in_order()
             text = "".join([ch[0] for ch in chars])
             x0, top, x1, bottom = (np.array([ch[at] for ch in chars], dtype=np.float64) for at in (1, 2, 3, 4))
-            return text, x0, top, x1, bottom, np.array([ch[5][0] for ch in chars], dtype=bool)
+            return text, _code_points(text), x0, top, x1, bottom, np.array([ch[5][0] for ch in chars], dtype=bool)
         x0, top, x1, bottom, key_ids, keys = self.columns
         upright = np.array([key[0] for key in keys], dtype=bool)[key_ids]
         seqs = self.seqs
         text = self.text
+        codes = _code_points(text)
         if self.extra_columns is not None:
             *extra, extra_keys = self.extra_columns
             x0, top, x1, bottom = (np.concatenate([column, np.asarray(more, dtype=np.float64)])
@@ -1126,9 +1137,9 @@ class _Text:
         if not self.in_order:  # pieces in content order: by their seq, then where they start
             order = np.argsort(seqs, kind="stable")
             x0, top, x1, bottom, upright = x0[order], top[order], x1[order], bottom[order], upright[order]
-            codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-            text = codes[order].tobytes().decode("utf-32-le", "surrogatepass")
-        return text, x0, top, x1, bottom, upright
+            codes = codes[order]
+            text = _from_code_points(codes)
+        return text, codes, x0, top, x1, bottom, upright
 
 
 _CONTENT_ORDER = operator.itemgetter(0, 1)
@@ -1406,7 +1417,7 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: _PageFonts, objects: _PageOb
     # dropped, other whitespace as " ", its joined hyphens as "-".
     index_array = np.arange(max(count, 0), dtype=np.int64)
     ctext = text
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes = _code_points(text)  # ctext's code points: ctext is made from them below
     kinds = _SPECIAL_KIND[codes]
     specials = np.flatnonzero(kinds)
     if len(specials):
@@ -1444,7 +1455,7 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: _PageFonts, objects: _PageOb
             if not everything:
                 index_array = np.flatnonzero(kept)
                 codes = codes[kept]
-            ctext = codes.tobytes().decode("utf-32-le", "surrogatepass")
+            ctext = _from_code_points(codes)
     if loops is not None:
         handles = loops.text_objects(tp_int, index_array)
     else:
@@ -1454,7 +1465,8 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: _PageFonts, objects: _PageOb
         if not handles[0]:
             return _read_text_by_char(textpage, fonts, objects, placer)
         has_object = handles != 0
-        ctext = "".join(compress(ctext, has_object.tolist()))
+        codes = codes[has_object]
+        ctext = _from_code_points(codes)
         handles = handles[has_object]
         index_array = index_array[has_object]
     indexes = index_array.tolist()
@@ -1551,7 +1563,6 @@ def _read_text(textpage: pdfium.PdfTextPage, fonts: _PageFonts, objects: _PageOb
         lines = len(line_starts)
         decimals = _decimals(np.concatenate([ys[line_starts], xs[line_starts]]))
         line_box = np.stack([g_d[line_group], g_low[line_group], g_high[line_group]], axis=1)
-        codes = np.frombuffer(ctext.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         boxes = loops.char_boxes if loops is not None else _char_boxes
         x0, top, x1, bottom, line_heights, key_ids, seqs, space, cut = boxes(
             line_starts, xs, decimals[:lines], decimals[lines:], line_box, np.array(r_seq)[line_run], advances_all,
@@ -2045,9 +2056,8 @@ class _TablePage(Container):
         across and down of their boxes (pdfplumber's char_in_bbox) as
         arrays."""
         if self._columns is None:
-            text, x0, top, x1, bottom, upright = self.text.columns_in_order()
+            text, codes, x0, top, x1, bottom, upright = self.text.columns_in_order()
             self._columns = (text, (x0 + x1) / 2, (top + bottom) / 2)
-            codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
             self._arrays = (codes, x0, top, x1, upright, bottom)
         return self._columns
 
@@ -2261,7 +2271,7 @@ def _cell_texts(cell_of: np.ndarray, members: np.ndarray, codes: np.ndarray, x0s
     out = np.empty(len(order) + int(separated.sum()), dtype=np.uint32)
     out[position] = codes[chars[order]]
     out[position[separated] - 1] = separator[separator != 0]
-    joined = out.tobytes().decode("utf-32-le", "surrogatepass")
+    joined = _from_code_points(out)
     cell_starts = np.flatnonzero(new_cell)
     begins = position[first_char[cell_starts]]
     ends = np.append(begins[1:], len(out))  # nothing separates two cells

@@ -365,6 +365,13 @@ def test_compiled_word_pieces_are_numpys(loops):
     assert slow_pages > 50
 
 
+def _same_floats(a, b) -> bool:
+    """Numbers or arrays equal to the bit as Python reads them: NaN to NaN
+    (whatever its sign: a NaN reads as nan), -0.0 to -0.0 only."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return np.array_equal(a, b, equal_nan=True) and bool((np.signbit(a) == np.signbit(b))[~np.isnan(a)].all())
+
+
 def test_compiled_character_boxes_are_numpys(loops):
     """``bp_char_boxes`` gives ``_char_boxes``' boxes, line heights, key ids,
     orders, spaces and piece starts to the bit, on random pages: origins that
@@ -376,10 +383,6 @@ def test_compiled_character_boxes_are_numpys(loops):
 
     def number(low, high):
         return rng.choice(odd) if rng.random() < 0.05 else rng.choice([low, high, rng.uniform(low, high)])
-
-    def same(a, b):  # equal, NaN to NaN (whatever its sign: a NaN reads as nan), and -0.0 to -0.0 only
-        a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-        return np.array_equal(a, b, equal_nan=True) and (np.signbit(a) == np.signbit(b))[~np.isnan(a)].all()
 
     for _ in range(400):
         m = rng.randint(1, 60)
@@ -399,7 +402,7 @@ def test_compiled_character_boxes_are_numpys(loops):
                  rng.choice([0.0, -0.0, 3.0, float("nan")]), rng.choice([0.0, 36.0, -20.0]), 2.5)
         args = (line_starts, xs, dec_y, dec_x, line_box, seqs, advances, codes, new_line, place)
         for got, want in zip(loops.char_boxes(*args), fast_reader._char_boxes(*args)):
-            assert same(got, want)
+            assert _same_floats(got, want)
 
 
 def test_compiled_space_placing_is_the_placers(loops):
@@ -420,9 +423,6 @@ def test_compiled_space_placing_is_the_placers(loops):
 
         def width(self, char):
             return self.space
-
-    def same(a, b):  # NaN to NaN, -0.0 to -0.0 only
-        return a == b and math.copysign(1, a) == math.copysign(1, b) if a == a else b != b
 
     skewed_seen = 0
     for _ in range(300):
@@ -452,7 +452,7 @@ def test_compiled_space_placing_is_the_placers(loops):
                 skewed_seen += 1
                 continue
             x0, top, x1, bottom, upright, height = (float(column[j]) for column in got[:6])
-            assert all(same(g, w) for g, w in zip((x0, top, x1, bottom, height), (*want[1:5], want[7])))
+            assert all(_same_floats(g, w) for g, w in zip((x0, top, x1, bottom, height), (*want[1:5], want[7])))
             assert upright == want[5]
     assert skewed_seen > 100
 
